@@ -1,0 +1,39 @@
+/**
+ * The operating system's secret store (Secret Service / gnome-keyring, macOS Keychain, Windows
+ * Credential Manager). Supplied by the Node, Deno and Bun adapters. Implementations report
+ * `RuntimeUnavailable` within a bounded time when no store can be reached, never hang.
+ *
+ * @module
+ */
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type { RuntimeUnavailable } from "./Unavailable.ts"
+
+/** The store answered but the operation failed (locked, denied). Never contains the secret. */
+export class KeychainError extends Data.TaggedError("KeychainError")<{
+  readonly service: string
+  readonly account: string
+  readonly reason: string
+}> {}
+
+export interface KeychainShape {
+  readonly get: (
+    service: string,
+    account: string,
+  ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, KeychainError | RuntimeUnavailable>
+  readonly set: (
+    service: string,
+    account: string,
+    secret: Redacted.Redacted<string>,
+  ) => Effect.Effect<void, KeychainError | RuntimeUnavailable>
+  /** Removes the entry; true when one existed. */
+  readonly delete: (
+    service: string,
+    account: string,
+  ) => Effect.Effect<boolean, KeychainError | RuntimeUnavailable>
+}
+
+export class Keychain extends Context.Service<Keychain, KeychainShape>()("@omophub/core/Keychain") {}

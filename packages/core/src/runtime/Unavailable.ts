@@ -1,0 +1,15 @@
+/**
+ * What a runtime service reports when the capability is absent or not permitted here (no
+ * environment access in a Deno sandbox, no Secret Service on the bus, no file system in a
+ * browser). Credential providers turn it into "not found, try the next provider".
+ *
+ * @module
+ */
+import * as Data from "effect/Data"
+
+export class RuntimeUnavailable extends Data.TaggedError("RuntimeUnavailable")<{
+  /** e.g. `env`, `keychain`, `file-system`. */
+  readonly capability: string
+  /** Human-readable reason; never contains a secret. */
+  readonly reason: string
+}> {}
