@@ -29,4 +29,6 @@ export interface CredentialsShape {
   readonly invalidate: (fingerprint: string) => Effect.Effect<void>
 }
 
-export class Credentials extends Context.Service<Credentials, CredentialsShape>()("@omophub/core/Credentials") {}
+export class Credentials extends Context.Service<Credentials, CredentialsShape>()(
+  "@omophub/core/Credentials",
+) {}
