@@ -1,6 +1,7 @@
 /**
  * One vocabulary release held in memory: the tables of an Athena download plus the indexes the
- * endpoints need. Loading and the built-in default vocabulary live beside this file.
+ * endpoints need. `buildRelease` (BuildRelease.ts) derives missing tables and builds every index
+ * once, so request handlers only do map look-ups and small scans.
  */
 export interface Concept {
   readonly concept_id: number
@@ -16,9 +17,94 @@ export interface Concept {
   readonly invalid_reason: string | null
 }
 
-/** A loaded release. Implementations add indexes; the HTTP layer only needs the name. */
+export interface ConceptRelationshipRow {
+  readonly concept_id_1: number
+  readonly concept_id_2: number
+  readonly relationship_id: string
+  readonly valid_start_date: string
+  readonly valid_end_date: string
+  readonly invalid_reason: string | null
+}
+
+export interface ConceptAncestorRow {
+  readonly ancestor_concept_id: number
+  readonly descendant_concept_id: number
+  readonly min_levels_of_separation: number
+  readonly max_levels_of_separation: number
+}
+
+export interface ConceptSynonymRow {
+  readonly concept_id: number
+  readonly concept_synonym_name: string
+  readonly language_concept_id: number
+}
+
+export interface Vocabulary {
+  readonly vocabulary_id: string
+  readonly vocabulary_name: string
+  readonly vocabulary_reference: string | null
+  readonly vocabulary_version: string | null
+  readonly vocabulary_concept_id: number
+}
+
+export interface Domain {
+  readonly domain_id: string
+  readonly domain_name: string
+  readonly domain_concept_id: number
+}
+
+export interface ConceptClass {
+  readonly concept_class_id: string
+  readonly concept_class_name: string
+  readonly concept_class_concept_id: number
+}
+
+export interface RelationshipType {
+  readonly relationship_id: string
+  readonly relationship_name: string
+  readonly is_hierarchical: boolean
+  readonly defines_ancestry: boolean
+  readonly reverse_relationship_id: string
+  readonly relationship_concept_id: number
+}
+
+/** The raw tables of a release, as read from Athena files or written by hand. */
+export interface VocabularyTables {
+  readonly concepts: ReadonlyArray<Concept>
+  readonly relationships: ReadonlyArray<ConceptRelationshipRow>
+  /** Absent tables are derived by `buildRelease`. */
+  readonly ancestors?: ReadonlyArray<ConceptAncestorRow> | undefined
+  readonly synonyms?: ReadonlyArray<ConceptSynonymRow> | undefined
+  readonly vocabularies?: ReadonlyArray<Vocabulary> | undefined
+  readonly domains?: ReadonlyArray<Domain> | undefined
+  readonly conceptClasses?: ReadonlyArray<ConceptClass> | undefined
+  readonly relationshipTypes?: ReadonlyArray<RelationshipType> | undefined
+}
+
+/** A loaded release with its indexes. The HTTP infrastructure only needs `name`. */
 export interface VocabularyRelease {
   /** The release name clients select, e.g. `2025.2`. */
   readonly name: string
   readonly concepts: ReadonlyMap<number, Concept>
+  /** Concepts in id order (stable iteration for listings and search). */
+  readonly conceptList: ReadonlyArray<Concept>
+  /** vocabulary_id -> concept_code -> concept (codes are case-sensitive). */
+  readonly conceptsByCode: ReadonlyMap<string, ReadonlyMap<string, Concept>>
+  readonly conceptsByVocabulary: ReadonlyMap<string, ReadonlyArray<Concept>>
+  readonly conceptsByDomain: ReadonlyMap<string, ReadonlyArray<Concept>>
+  /** Rows whose concept_id_1 is the key. */
+  readonly relationshipsFrom: ReadonlyMap<number, ReadonlyArray<ConceptRelationshipRow>>
+  /** Rows whose concept_id_2 is the key. */
+  readonly relationshipsTo: ReadonlyMap<number, ReadonlyArray<ConceptRelationshipRow>>
+  /** Rows whose descendant is the key (self row at level 0 included). */
+  readonly ancestorsOf: ReadonlyMap<number, ReadonlyArray<ConceptAncestorRow>>
+  /** Rows whose ancestor is the key (self row at level 0 included). */
+  readonly descendantsOf: ReadonlyMap<number, ReadonlyArray<ConceptAncestorRow>>
+  readonly synonymsOf: ReadonlyMap<number, ReadonlyArray<ConceptSynonymRow>>
+  readonly vocabularies: ReadonlyMap<string, Vocabulary>
+  readonly domains: ReadonlyMap<string, Domain>
+  readonly conceptClasses: ReadonlyMap<string, ConceptClass>
+  readonly relationshipTypes: ReadonlyMap<string, RelationshipType>
+  /** Lower-cased name + synonyms per concept, precomputed for search. */
+  readonly searchText: ReadonlyMap<number, ReadonlyArray<string>>
 }

@@ -1,0 +1,472 @@
+/**
+ * Search endpoints (contract §4.2). Basic/advanced search and autocomplete rank with
+ * `lexicalScore`; semantic, semantic-bulk and similar search use `similarityScore`, a deterministic
+ * lexical stand-in (token overlap + trigram similarity in [0, 1]) for the real embedding search.
+ */
+import type { Context, Hono } from "hono"
+import type { Concept, VocabularyRelease } from "../data/Release.ts"
+import { type LexicalMatch, lexicalScore, similarityScore, tokenJaccard } from "../data/Scoring.ts"
+import { ok, validationError } from "../http/Envelope.ts"
+import {
+  type BodyFields,
+  bodyOrQueryPage,
+  missingRequiredField,
+  QueryParams,
+  queryPage,
+  readJsonBody,
+} from "../http/Params.ts"
+import type { SandboxEnv } from "../http/SandboxEnv.ts"
+import { type ConceptFilter, matchesFilter, standardChoices } from "./Filters.ts"
+import { conceptBrief, conceptRow, paginate, requireConcept, sortConcepts, synonymsOf } from "./Shapes.ts"
+
+const queryLength = { min: 1, max: 500 }
+const sortFields = ["relevance", "name", "code", "date"] as const
+type SortField = (typeof sortFields)[number]
+
+interface Ranked {
+  readonly concept: Concept
+  readonly match: LexicalMatch
+}
+
+const rankLexical = (
+  release: VocabularyRelease,
+  text: string,
+  filter: ConceptFilter,
+  exactOnly: boolean,
+  extra: (concept: Concept) => boolean = () => true,
+): Ranked[] =>
+  release.conceptList.flatMap((concept) => {
+    if (!matchesFilter(concept, filter) || !extra(concept)) return []
+    const match = lexicalScore(
+      text,
+      release.searchText.get(concept.concept_id) ?? [],
+      concept.concept_code,
+      exactOnly,
+    )
+    return match === undefined ? [] : [{ concept, match }]
+  })
+
+const sortRanked = (items: ReadonlyArray<Ranked>, sortBy: SortField, order: "asc" | "desc" | undefined) => {
+  switch (sortBy) {
+    case "name":
+      return sortConcepts(items, (item) => item.concept.concept_name, order ?? "asc")
+    case "code":
+      return sortConcepts(items, (item) => item.concept.concept_code, order ?? "asc")
+    case "date":
+      return sortConcepts(items, (item) => item.concept.valid_start_date, order ?? "asc")
+    default:
+      // Equal scores: shorter names first, so "Diabetes mellitus" precedes its longer children.
+      return sortConcepts(
+        items,
+        (item) => item.match.score * 1000 - Math.min(999, item.concept.concept_name.length),
+        order ?? "desc",
+      )
+  }
+}
+
+const facet = (items: ReadonlyArray<Ranked>, key: (concept: Concept) => string) => {
+  const counts = new Map<string, number>()
+  for (const { concept } of items) counts.set(key(concept), (counts.get(key(concept)) ?? 0) + 1)
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([value, count]) => ({ value, count }))
+}
+
+const searchPayload = (
+  release: VocabularyRelease,
+  text: string,
+  ranked: ReadonlyArray<Ranked>,
+  page: Ranked[],
+  includeSynonyms: boolean,
+  startedAt: number,
+) => ({
+  concepts: page.map(({ concept, match }) => ({
+    ...conceptRow(concept),
+    score: match.score,
+    relevance_score: match.score,
+    ...(includeSynonyms ? { synonyms: synonymsOf(release, concept.concept_id) } : {}),
+  })),
+  facets: {
+    vocabularies: facet(ranked, (concept) => concept.vocabulary_id),
+    domains: facet(ranked, (concept) => concept.domain_id),
+    concept_classes: facet(ranked, (concept) => concept.concept_class_id),
+  },
+  search_metadata: {
+    query: text,
+    total_results: ranked.length,
+    processing_time_ms: Math.round(performance.now() - startedAt),
+    query_enhanced: false,
+  },
+})
+
+const getSearchConcepts = (c: Context<SandboxEnv>) => {
+  const startedAt = performance.now()
+  const query = new QueryParams(c)
+  const text = query.requiredString("query", queryLength)
+  const filter: ConceptFilter = {
+    // MCP sends `vocabularies=` instead of `vocabulary_ids=`.
+    vocabularyIds: query.list("vocabulary_ids") ?? query.list("vocabularies"),
+    domainIds: query.list("domain_ids"),
+    conceptClassIds: query.list("concept_class_ids"),
+    standardConcept: query.optionalChoice("standard_concept", standardChoices),
+    includeInvalid: query.boolean("include_invalid", false),
+  }
+  const includeSynonyms = query.boolean("include_synonyms", false)
+  const minScore = query.number("min_score", 0, { min: 0, max: 1 })
+  const exactMatch = query.boolean("exact_match", false)
+  const sortBy = query.choice("sort_by", sortFields, "relevance")
+  const sortOrder = query.optionalChoice("sort_order", ["asc", "desc"])
+  const page = queryPage(query, { defaultSize: 20, maxSize: 1000 })
+  const release = c.get("release")
+  const ranked = sortRanked(
+    rankLexical(release, text, filter, exactMatch).filter((item) => item.match.score >= minScore),
+    sortBy,
+    sortOrder,
+  )
+  const { items, pagination } = paginate(ranked, page)
+  return ok(c, searchPayload(release, text, ranked, items, includeSynonyms, startedAt), pagination)
+}
+
+interface RelationshipFilter {
+  readonly relationshipId: string
+  readonly targetConceptId: number | undefined
+  readonly direction: "forward" | "reverse"
+}
+
+const hasRelationship = (release: VocabularyRelease, concept: Concept, filter: RelationshipFilter) => {
+  const rows =
+    filter.direction === "forward"
+      ? (release.relationshipsFrom.get(concept.concept_id) ?? []).map((row) => [
+          row.relationship_id,
+          row.concept_id_2,
+        ])
+      : (release.relationshipsTo.get(concept.concept_id) ?? []).map((row) => [
+          row.relationship_id,
+          row.concept_id_1,
+        ])
+  return rows.some(
+    ([relationshipId, otherId]) =>
+      relationshipId === filter.relationshipId &&
+      (filter.targetConceptId === undefined || otherId === filter.targetConceptId),
+  )
+}
+
+const postSearchAdvanced = async (c: Context<SandboxEnv>) => {
+  const startedAt = performance.now()
+  const body = await readJsonBody(c)
+  const query = new QueryParams(c)
+  const text = body.requiredString("query", queryLength)
+  const filter: ConceptFilter = {
+    vocabularyIds: body.stringList("vocabulary_ids"),
+    domainIds: body.stringList("domain_ids"),
+    conceptClassIds: body.stringList("concept_class_ids"),
+    standardOnly: body.boolean("standard_concepts_only", false),
+    includeInvalid: body.boolean("include_invalid", false),
+  }
+  const relationshipFilters: RelationshipFilter[] = (
+    body.objectList("relationship_filters", { max: 20 }) ?? []
+  ).map((item) => ({
+    relationshipId: item.requiredString("relationship_id"),
+    targetConceptId: item.optionalInteger("target_concept_id", { min: 0 }),
+    direction: item.choice("direction", ["forward", "reverse"], "forward"),
+  }))
+  const page = bodyOrQueryPage(body, query, { defaultSize: 20, maxSize: 1000 })
+  const release = c.get("release")
+  const ranked = sortRanked(
+    rankLexical(release, text, filter, false, (concept) =>
+      relationshipFilters.every((relationshipFilter) =>
+        hasRelationship(release, concept, relationshipFilter),
+      ),
+    ),
+    "relevance",
+    undefined,
+  )
+  const { items, pagination } = paginate(ranked, page)
+  return ok(c, searchPayload(release, text, ranked, items, false, startedAt), pagination)
+}
+
+/** `GET /search/suggest`: `{ query, suggestions: [{ suggestion: Concept, ... }] }`, not paged. */
+const getAutocomplete = (c: Context<SandboxEnv>) => {
+  const query = new QueryParams(c)
+  const text = query.requiredString("query", { min: 1, max: 100 })
+  const filter: ConceptFilter = {
+    vocabularyIds: query.list("vocabulary_ids"),
+    domainIds: query.list("domains") ?? query.list("domain_ids"),
+  }
+  // R still sends the older `max_suggestions`.
+  const limit = query.integer("page_size", query.integer("max_suggestions", 10, { min: 1, max: 100 }), {
+    min: 1,
+    max: 100,
+  })
+  const release = c.get("release")
+  const ranked = sortRanked(rankLexical(release, text, filter, false), "relevance", undefined).slice(0, limit)
+  return ok(c, {
+    query: text,
+    suggestions: ranked.map(({ concept, match }) => ({
+      suggestion: conceptRow(concept),
+      match_score: match.score,
+      match_type: match.matchType,
+    })),
+  })
+}
+
+interface SemanticRequest {
+  readonly text: string
+  readonly filter: ConceptFilter
+  readonly threshold: number
+}
+
+const semanticCandidates = (release: VocabularyRelease, request: SemanticRequest) => {
+  const scored = release.conceptList.flatMap((concept) => {
+    if (!matchesFilter(concept, request.filter)) return []
+    const { score, matchedText } = similarityScore(
+      request.text,
+      release.searchText.get(concept.concept_id) ?? [],
+    )
+    return score >= request.threshold ? [{ concept, score, matchedText }] : []
+  })
+  return sortConcepts(scored, (item) => item.score, "desc")
+}
+
+const semanticResult = (item: { concept: Concept; score: number; matchedText: string }) => ({
+  ...conceptBrief(item.concept),
+  similarity_score: item.score,
+  matched_text: item.matchedText,
+})
+
+const getSemantic = (c: Context<SandboxEnv>) => {
+  const startedAt = performance.now()
+  const query = new QueryParams(c)
+  const request: SemanticRequest = {
+    text: query.requiredString("query", queryLength),
+    filter: {
+      vocabularyIds: query.list("vocabulary_ids"),
+      domainIds: query.list("domain_ids"),
+      standardConcept: query.optionalChoice("standard_concept", ["S", "C"]),
+      conceptClassIds: query.list("concept_class_id"),
+    },
+    threshold: query.number("threshold", 0.5, { min: 0, max: 1 }),
+  }
+  const page = queryPage(query, { defaultSize: 20, maxSize: 100 })
+  const candidates = semanticCandidates(c.get("release"), request)
+  const { items, pagination } = paginate(candidates, page)
+  return ok(
+    c,
+    {
+      query: request.text,
+      results: items.map(semanticResult),
+      search_metadata: {
+        query: request.text,
+        threshold: request.threshold,
+        total_candidates: candidates.length,
+        processing_time_ms: Math.round(performance.now() - startedAt),
+      },
+    },
+    pagination,
+  )
+}
+
+/** The legacy alias stays permanent but announces its successor. */
+const getSemanticLegacy = (c: Context<SandboxEnv>) => {
+  const successor = new URL(c.req.url)
+  successor.pathname = successor.pathname.replace(/\/concepts\/semantic-search$/, "/search/semantic")
+  c.header("Deprecation", "true")
+  c.header("Link", `<${successor.pathname}>; rel="successor-version"`)
+  return getSemantic(c)
+}
+
+/** An item's field, else the shared `defaults` field. */
+const withDefaults = (item: BodyFields, defaults: BodyFields | undefined) => ({
+  stringList: (field: string) => item.stringList(field) ?? defaults?.stringList(field),
+  optionalChoice: <T extends string>(field: string, choices: ReadonlyArray<T>) =>
+    item.optionalChoice(field, choices) ?? defaults?.optionalChoice(field, choices),
+  boolean: (field: string, fallback: boolean) =>
+    item.boolean(field, defaults?.boolean(field, fallback) ?? fallback),
+  integer: (field: string, fallback: number, range: { min: number; max: number }) =>
+    item.integer(field, defaults?.integer(field, fallback, range) ?? fallback, range),
+  number: (field: string, fallback: number, range: { min: number; max: number }) =>
+    item.number(field, defaults?.number(field, fallback, range) ?? fallback, range),
+})
+
+const searchId = (item: BodyFields): string => item.requiredString("search_id", { max: 200 })
+
+/** `POST /search/bulk`: a bare array, one entry per search; a bad query fails only its entry. */
+const postSearchBulk = async (c: Context<SandboxEnv>) => {
+  const body = await readJsonBody(c)
+  const searches = body.objectList("searches", { min: 1, max: 50 })
+  if (searches === undefined) throw missingRequiredField("searches")
+  const defaults = body.object("defaults")
+  const release = c.get("release")
+  const prepared = searches.map((item) => {
+    const fields = withDefaults(item, defaults)
+    return {
+      id: searchId(item),
+      rawQuery: item.raw("query"),
+      filter: {
+        vocabularyIds: fields.stringList("vocabulary_ids"),
+        domainIds: fields.stringList("domain_ids"),
+        conceptClassIds: fields.stringList("concept_class_ids"),
+        standardConcept: fields.optionalChoice("standard_concept", standardChoices),
+        includeInvalid: fields.boolean("include_invalid", false),
+      },
+      pageSize: fields.integer("page_size", 20, { min: 1, max: 1000 }),
+    }
+  })
+  return ok(
+    c,
+    prepared.map(({ id, rawQuery, filter, pageSize }) => {
+      const startedAt = performance.now()
+      if (typeof rawQuery !== "string" || rawQuery.trim() === "" || rawQuery.length > queryLength.max) {
+        return {
+          search_id: id,
+          query: rawQuery ?? null,
+          status: "failed",
+          results: [],
+          error: "Invalid or missing query",
+        }
+      }
+      const ranked = sortRanked(rankLexical(release, rawQuery, filter, false), "relevance", undefined)
+      return {
+        search_id: id,
+        query: rawQuery,
+        status: "completed",
+        results: ranked
+          .slice(0, pageSize)
+          .map(({ concept, match }) => ({ ...conceptRow(concept), score: match.score })),
+        duration: Math.round(performance.now() - startedAt),
+      }
+    }),
+  )
+}
+
+/** `POST /search/semantic-bulk`: a wrapper with per-search results and counts. */
+const postSemanticBulk = async (c: Context<SandboxEnv>) => {
+  const startedAll = performance.now()
+  const body = await readJsonBody(c)
+  const searches = body.objectList("searches", { min: 1, max: 25 })
+  if (searches === undefined) throw missingRequiredField("searches")
+  const defaults = body.object("defaults")
+  const release = c.get("release")
+  const prepared = searches.map((item) => {
+    const fields = withDefaults(item, defaults)
+    return {
+      id: searchId(item),
+      rawQuery: item.raw("query"),
+      filter: {
+        vocabularyIds: fields.stringList("vocabulary_ids"),
+        domainIds: fields.stringList("domain_ids"),
+        standardConcept: fields.optionalChoice("standard_concept", ["S", "C"] as const),
+        conceptClassIds: fields.stringList("concept_class_id"),
+      },
+      threshold: fields.number("threshold", 0.5, { min: 0, max: 1 }),
+      pageSize: fields.integer("page_size", 20, { min: 1, max: 100 }),
+    }
+  })
+  const results = prepared.map(({ id, rawQuery, filter, threshold, pageSize }) => {
+    const startedAt = performance.now()
+    if (typeof rawQuery !== "string" || rawQuery.trim() === "" || rawQuery.length > queryLength.max) {
+      return {
+        search_id: id,
+        query: rawQuery ?? null,
+        status: "failed",
+        results: [],
+        error: "Invalid or missing query",
+      }
+    }
+    const found = semanticCandidates(release, { text: rawQuery, filter, threshold }).slice(0, pageSize)
+    return {
+      search_id: id,
+      query: rawQuery,
+      status: "completed",
+      results: found.map(semanticResult),
+      similarity_threshold: threshold,
+      result_count: found.length,
+      duration: Math.round(performance.now() - startedAt),
+    }
+  })
+  const completed = results.filter((result) => result.status === "completed").length
+  return ok(c, {
+    results,
+    total_searches: results.length,
+    completed_count: completed,
+    failed_count: results.length - completed,
+    total_duration: Math.round(performance.now() - startedAll),
+  })
+}
+
+/** `POST /search/similar`: exactly one of concept_id, concept_name, query. */
+const postSimilar = async (c: Context<SandboxEnv>) => {
+  const startedAt = performance.now()
+  const body = await readJsonBody(c)
+  const given = ["concept_id", "concept_name", "query"].filter((field) => body.has(field))
+  if (given.length === 0) throw missingRequiredField("concept_id|concept_name|query")
+  if (given.length > 1) {
+    throw validationError("Provide exactly one of 'concept_id', 'concept_name' or 'query'", { given })
+  }
+  const algorithm = body.choice("algorithm", ["semantic", "lexical", "hybrid"], "hybrid")
+  const threshold = body.number("similarity_threshold", 0.7, { min: 0, max: 1 })
+  const pageSize = body.integer("page_size", 20, { min: 1, max: 1000 })
+  const filter: ConceptFilter = {
+    vocabularyIds: body.stringList("vocabulary_ids"),
+    domainIds: body.stringList("domain_ids"),
+    standardConcept: body.optionalChoice("standard_concept", standardChoices),
+    includeInvalid: body.boolean("include_invalid", false),
+  }
+  const includeScores = body.boolean("include_scores", false)
+  const includeExplanations = body.boolean("include_explanations", false)
+  const release = c.get("release")
+  const referenceId = body.optionalInteger("concept_id", { min: 0 })
+  const reference = referenceId === undefined ? undefined : requireConcept(release, referenceId)
+  const text =
+    reference?.concept_name ??
+    body.string("concept_name", queryLength) ??
+    body.requiredString("query", queryLength)
+
+  const scored = release.conceptList.flatMap((concept) => {
+    if (concept.concept_id === reference?.concept_id || !matchesFilter(concept, filter)) return []
+    const texts = release.searchText.get(concept.concept_id) ?? []
+    const semantic = similarityScore(text, texts)
+    const lexical = Math.max(0, ...texts.map((candidate) => tokenJaccard(text, candidate)))
+    const hybrid = Math.round(((semantic.score + lexical) / 2) * 10000) / 10000
+    const score = algorithm === "semantic" ? semantic.score : algorithm === "lexical" ? lexical : hybrid
+    return score >= threshold
+      ? [{ concept, score, semantic: semantic.score, lexical, hybrid, matched: semantic.matchedText }]
+      : []
+  })
+  const ranked = sortConcepts(scored, (item) => item.score, "desc")
+  const returned = ranked.slice(0, pageSize)
+  return ok(c, {
+    similar_concepts: returned.map((item) => ({
+      ...conceptBrief(item.concept),
+      similarity_score: item.score,
+      matched_text: item.matched,
+      ...(includeScores
+        ? { scores: { semantic: item.semantic, lexical: item.lexical, hybrid: item.hybrid } }
+        : {}),
+      ...(includeExplanations
+        ? {
+            explanation: `Sandbox ${algorithm} score from token overlap and trigram similarity with "${text}"`,
+          }
+        : {}),
+    })),
+    search_metadata: {
+      original_query: text,
+      algorithm_used: algorithm,
+      similarity_threshold: threshold,
+      total_candidates: ranked.length,
+      results_returned: returned.length,
+      processing_time_ms: Math.round(performance.now() - startedAt),
+    },
+  })
+}
+
+export const registerSearchRoutes = (v1: Hono<SandboxEnv>): void => {
+  v1.get("/search/concepts", getSearchConcepts)
+  v1.post("/search/advanced", postSearchAdvanced)
+  v1.get("/search/suggest", getAutocomplete)
+  v1.get("/search/semantic", getSemantic)
+  v1.get("/concepts/semantic-search", getSemanticLegacy)
+  v1.post("/search/bulk", postSearchBulk)
+  v1.post("/search/semantic-bulk", postSemanticBulk)
+  v1.post("/search/similar", postSimilar)
+}
