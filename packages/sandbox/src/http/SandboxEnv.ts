@@ -1,11 +1,22 @@
 /** Per-request values the middleware sets for the route handlers (Hono context variables). */
 import type { VocabularyRelease } from "../data/Release.ts"
 
+/**
+ * What the runtime adapter hands to the app. Only Node exposes the raw socket; Deno and Bun leave it
+ * out and the fault injector emulates connection resets with an erroring body stream.
+ */
+export interface SandboxBindings {
+  readonly socket?: { destroy(error?: Error): void }
+}
+
 export interface SandboxEnv {
+  Bindings: SandboxBindings
   Variables: {
     /** Same value as the `x-request-id` header and `meta.request_id`. */
     requestId: string
     /** The release chosen by `vocab_release` / the release headers, or the default. */
     release: VocabularyRelease
+    /** Log-safe label of the authenticated key (its name or a fingerprint, never the key). */
+    keyLabel: string
   }
 }

@@ -1,0 +1,12 @@
+/** @omophub/sandbox: a local OMOPHub-compatible REST server for offline tests and demos. */
+export { loadAthenaRelease } from "./data/AthenaLoader.ts"
+export { builtinRelease } from "./data/Builtin.ts"
+export type { Concept, VocabularyRelease } from "./data/Release.ts"
+export { type AppConfig, CONTROL_PREFIX, createApp, type SandboxApp } from "./server/App.ts"
+export { SandboxControl } from "./server/Control.ts"
+export type { FaultKind, FaultSpec } from "./server/Faults.ts"
+export { type ApiKeyRecord, DEFAULT_SANDBOX_KEY, loadKeysFile } from "./server/Keys.ts"
+export type { RateLimitOptions } from "./server/RateLimiter.ts"
+export { DEFAULT_RELEASE_NAME, loadReleases, type ReleaseSource } from "./server/Releases.ts"
+export type { LoggedRequest } from "./server/RequestLog.ts"
+export { type Sandbox, type SandboxOptions, start } from "./server/Start.ts"

@@ -1,0 +1,107 @@
+/**
+ * API keys the sandbox accepts. Keys are only ever compared, never echoed: responses and log lines
+ * carry the key's name or a short fingerprint instead.
+ */
+import { readFile } from "node:fs/promises"
+
+export interface ApiKeyRecord {
+  readonly key: string
+  /** Label used in the request log and console lines instead of the key. */
+  readonly name?: string
+  /** A revoked key is rejected with `invalid_api_key`, like an unknown one. */
+  readonly revoked?: boolean
+}
+
+/** Accepted when no keys are configured. Public on purpose: the sandbox guards no real data. */
+export const DEFAULT_SANDBOX_KEY = "oh_sandbox_key"
+
+export type KeyCheck =
+  | { readonly status: "valid"; readonly label: string }
+  | { readonly status: "unknown" }
+  | { readonly status: "revoked"; readonly label: string }
+
+/** FNV-1a: a stable, non-reversible-enough label for keys without a name (not a security hash). */
+export const fingerprint = (key: string): string => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return `key_${hash.toString(16).padStart(8, "0")}`
+}
+
+const toRecord = (entry: string | ApiKeyRecord): ApiKeyRecord =>
+  typeof entry === "string" ? { key: entry } : entry
+
+export class KeyStore {
+  readonly #keys = new Map<string, ApiKeyRecord>()
+
+  constructor(entries: Iterable<string | ApiKeyRecord>) {
+    for (const entry of entries) this.add(entry)
+  }
+
+  add(entry: string | ApiKeyRecord): void {
+    const record = toRecord(entry)
+    if (typeof record.key !== "string" || record.key.trim() === "") {
+      throw new TypeError("An API key must be a non-empty string")
+    }
+    this.#keys.set(record.key, record)
+  }
+
+  /** Returns false when the key was not known. */
+  revoke(key: string): boolean {
+    const record = this.#keys.get(key)
+    if (record === undefined) return false
+    this.#keys.set(key, { ...record, revoked: true })
+    return true
+  }
+
+  check(key: string): KeyCheck {
+    const record = this.#keys.get(key)
+    if (record === undefined) return { status: "unknown" }
+    const label = record.name ?? fingerprint(key)
+    return record.revoked === true ? { status: "revoked", label } : { status: "valid", label }
+  }
+
+  /** Log-safe listing: names and fingerprints only. */
+  list(): ReadonlyArray<{ name: string | undefined; fingerprint: string; revoked: boolean }> {
+    return [...this.#keys.values()].map((r) => ({
+      name: r.name,
+      fingerprint: fingerprint(r.key),
+      revoked: r.revoked === true,
+    }))
+  }
+}
+
+/**
+ * Reads a keys file: `{ "keys": [{ "key": "oh_…", "name": "ci", "revoked": false }, "oh_bare_key"] }`
+ * (a bare top-level array is accepted too). Errors name the file and the entry, never a key.
+ */
+export const loadKeysFile = async (path: string): Promise<ApiKeyRecord[]> => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await readFile(path, "utf8"))
+  } catch (cause) {
+    throw new Error(`Cannot read keys file ${path}: ${(cause as Error).message}`)
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown } | null)?.keys
+  if (!Array.isArray(list)) throw new Error(`Keys file ${path} must hold { "keys": [...] }`)
+  return list.map((entry: unknown, index) => {
+    if (typeof entry === "string" && entry.trim() !== "") return { key: entry }
+    const e = entry as Partial<Record<keyof ApiKeyRecord, unknown>> | null
+    if (e === null || typeof e !== "object" || typeof e.key !== "string" || e.key.trim() === "") {
+      throw new Error(`Keys file ${path}: entry ${index} needs a non-empty "key" string`)
+    }
+    if (e.name !== undefined && typeof e.name !== "string") {
+      throw new Error(`Keys file ${path}: entry ${index} has a non-string "name"`)
+    }
+    if (e.revoked !== undefined && typeof e.revoked !== "boolean") {
+      throw new Error(`Keys file ${path}: entry ${index} has a non-boolean "revoked"`)
+    }
+    return {
+      key: e.key,
+      ...(e.name === undefined ? {} : { name: e.name }),
+      ...(e.revoked === undefined ? {} : { revoked: e.revoked }),
+    }
+  })
+}
