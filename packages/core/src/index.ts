@@ -1,1 +1,116 @@
+/**
+ * @omophub/core: the runtime-independent OMOPHub SDK. Effect API (`OmopHubClient`), Promise API
+ * (`createClient` / `OMOPHub`), the error family, credential providers, and the request pipeline's
+ * building blocks for runtime adapters.
+ *
+ * @module
+ */
+
+export {
+  type ClientOptions,
+  layer,
+  layerWith,
+  make as makeClient,
+  OmopHubClient,
+  type OmopHubClientShape,
+} from "./client/OmopHubClient.ts"
+// Clients
+export { type CallOptions, createClient, OMOPHub } from "./client/PromiseClient.ts"
+// Credentials
+export { apiKeyLabel, fingerprint, InvalidApiKey, parseApiKey } from "./credentials/ApiKey.ts"
+export {
+  type CallbackCredential,
+  type CredentialsCallback,
+  fromCallback,
+} from "./credentials/CallbackProvider.ts"
+export { chain } from "./credentials/Chain.ts"
+export { Credentials, type CredentialsShape, type ResolvedCredential } from "./credentials/Credentials.ts"
+export {
+  type CredentialsCacheOptions,
+  layerCredentials,
+  makeCredentials,
+} from "./credentials/CredentialsCache.ts"
+export { fromEnv } from "./credentials/EnvProvider.ts"
+export { type FromFileOptions, fromFile } from "./credentials/FileProvider.ts"
+export { type FromKeychainOptions, fromKeychain } from "./credentials/KeychainProvider.ts"
+export {
+  CredentialMisconfigured,
+  CredentialNotFound,
+  type CredentialProvider,
+  makeProvider,
+  type ProvidedCredential,
+  type ProviderFailure,
+} from "./credentials/Provider.ts"
+export {
+  browserChain,
+  type CredentialsFileLocation,
+  credentialsFileLocation,
+  type StandardChainOptions,
+  standardChain,
+} from "./credentials/StandardChain.ts"
+export { fromValue } from "./credentials/ValueProvider.ts"
+// Errors
+export * from "./Errors.ts"
+// Retry, classification and rate-limit policy
+export { type BackoffOptions, backoffCeiling, backoffDelay } from "./http/Backoff.ts"
+export { classifyResponse, isRetryable, type ResponseError, type RetryRequest } from "./http/Classify.ts"
+// Configuration and pipeline
+export {
+  ClientConfig,
+  type ClientConfigOptions,
+  defaultBaseUrl,
+  type ResolvedClientConfig,
+  resolveClientConfig,
+} from "./http/Config.ts"
+export * as KyTransport from "./http/KyTransport.ts"
+export {
+  clientRateLimitedCode,
+  makeRateLimitGate,
+  type RateLimitGate,
+  type RateLimitGateOptions,
+} from "./http/RateLimitGate.ts"
+export {
+  makeMemoryStore,
+  type RateLimitSnapshot,
+  RateLimitStore,
+  type RateLimitStoreShape,
+  readRateLimitHeaders,
+} from "./http/RateLimitState.ts"
+export {
+  makeRequestPipeline,
+  type RequestOptions,
+  RequestPipeline,
+  type RequestPipelineShape,
+} from "./http/RequestPipeline.ts"
+export { parseRateLimitReset, parseRetryAfter } from "./http/RetryAfter.ts"
+export { type RetryInfo, type RetryingOptions, retryDelay, retrying } from "./http/RetryPolicy.ts"
+export { userAgent } from "./http/UserAgent.ts"
+
+// Resources (descriptors) and response models
+export * as Concepts from "./resources/Concepts.ts"
+export { Concept } from "./resources/Models.ts"
+export {
+  type EncodedInput,
+  type HttpMethod,
+  makeOperation,
+  type Operation,
+  type Pagination,
+  type QueryValue,
+  type ResponseMeta,
+} from "./resources/Operation.ts"
+export * as Search from "./resources/Search.ts"
+export { type Checker, makeChecker } from "./resources/Validate.ts"
+
+// Runtime services the adapters implement
+export { Env, type EnvShape } from "./runtime/Env.ts"
+export { type FileInfo, FileSystem, FileSystemError, type FileSystemShape } from "./runtime/FileSystem.ts"
+export {
+  HttpTransport,
+  type HttpTransportShape,
+  TransportFailure,
+  type TransportRequest,
+  type TransportResponse,
+} from "./runtime/HttpTransport.ts"
+export { Keychain, KeychainError, type KeychainShape } from "./runtime/Keychain.ts"
+export { RuntimeUnavailable } from "./runtime/Unavailable.ts"
 export { version } from "./version.ts"

@@ -1,0 +1,162 @@
+/**
+ * The Effect API: an `OmopHubClient` service whose methods return Effects failing with the typed
+ * `OmopHubError` union, and layers that assemble it from configuration, credentials, a transport and
+ * the rate-limit store.
+ *
+ * @module
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import { Credentials } from "../credentials/Credentials.ts"
+import { layerCredentials } from "../credentials/CredentialsCache.ts"
+import type { CredentialProvider } from "../credentials/Provider.ts"
+import { fromValue } from "../credentials/ValueProvider.ts"
+import { ConfigurationError, type CredentialsError, type OmopHubError } from "../Errors.ts"
+import { ClientConfig, type ClientConfigOptions } from "../http/Config.ts"
+import * as KyTransport from "../http/KyTransport.ts"
+import { type RateLimitSnapshot, RateLimitStore } from "../http/RateLimitState.ts"
+import { RequestPipeline } from "../http/RequestPipeline.ts"
+import * as Concepts from "../resources/Concepts.ts"
+import type { Concept } from "../resources/Models.ts"
+import * as Search from "../resources/Search.ts"
+import type { HttpTransport } from "../runtime/HttpTransport.ts"
+
+export interface OmopHubClientShape {
+  readonly concepts: {
+    /** `GET /concepts/{concept_id}`. */
+    readonly get: (
+      conceptId: number,
+      options?: Concepts.GetConceptOptions,
+    ) => Effect.Effect<Concept, OmopHubError>
+  }
+  readonly search: {
+    /** `GET /search/concepts`. */
+    readonly basic: (
+      query: string,
+      options?: Search.BasicSearchOptions,
+    ) => Effect.Effect<Search.SearchResult, OmopHubError>
+  }
+  readonly rateLimit: {
+    /** What the server last reported for the current key (after local bookkeeping), if anything. */
+    readonly current: Effect.Effect<Option.Option<RateLimitSnapshot>, CredentialsError>
+    /** The latest snapshot and every change for the current key (the key at subscription time). */
+    readonly changes: Stream.Stream<RateLimitSnapshot, CredentialsError>
+  }
+}
+
+export class OmopHubClient extends Context.Service<OmopHubClient, OmopHubClientShape>()(
+  "@omophub/core/OmopHubClient",
+) {
+  /** The complete client (see {@link layer}). */
+  static layer<R = never>(
+    options: ClientOptions<R>,
+  ): Layer.Layer<OmopHubClient | RequestPipeline, ConfigurationError, R> {
+    return layer(options)
+  }
+
+  /** The client over caller-supplied credentials, transport and rate-limit store (see {@link layerWith}). */
+  static layerWith(
+    options: ClientConfigOptions = {},
+  ): Layer.Layer<
+    OmopHubClient | RequestPipeline,
+    ConfigurationError,
+    Credentials | HttpTransport | RateLimitStore
+  > {
+    return layerWith(options)
+  }
+}
+
+/** Builds the client from a pipeline (the resources are descriptors handed to it). */
+export const make: Effect.Effect<OmopHubClientShape, never, RequestPipeline | Credentials | RateLimitStore> =
+  Effect.gen(function* () {
+    const pipeline = yield* RequestPipeline
+    const credentials = yield* Credentials
+    const store = yield* RateLimitStore
+    return OmopHubClient.of({
+      concepts: {
+        get: (conceptId, options) => pipeline.execute(Concepts.get, { conceptId, options }),
+      },
+      search: {
+        basic: (query, options) => pipeline.execute(Search.basic, { query, options }),
+      },
+      rateLimit: {
+        current: Effect.flatMap(credentials.get, (credential) => store.get(credential.fingerprint)),
+        changes: Stream.unwrap(
+          Effect.map(credentials.get, (credential) => store.changes(credential.fingerprint)),
+        ),
+      },
+    })
+  })
+
+/**
+ * The client over services supplied by the caller (runtime adapters supply `Credentials` with their
+ * default chain, `HttpTransport` and `RateLimitStore`). Reads `OMOPHUB_API_URL` when an `Env` is provided.
+ */
+export const layerWith = (
+  options: ClientConfigOptions = {},
+): Layer.Layer<
+  OmopHubClient | RequestPipeline,
+  ConfigurationError,
+  Credentials | HttpTransport | RateLimitStore
+> =>
+  Layer.effect(OmopHubClient, make).pipe(
+    Layer.provideMerge(RequestPipeline.layer),
+    Layer.provide(ClientConfig.layer(options)),
+  )
+
+export interface ClientOptions<R = never> extends ClientConfigOptions {
+  /** The API key. Give this or `credentials`. */
+  readonly apiKey?: string | Redacted.Redacted<string> | undefined
+  /** Where keys come from (`fromCallback`, `fromEnv`, a chain...). Give this or `apiKey`. */
+  readonly credentials?: CredentialProvider<R> | undefined
+  /** The fetch the transport uses (default `globalThis.fetch`). */
+  readonly fetch?: KyTransport.FetchFunction | undefined
+  /**
+   * `shared` (default): rate-limit state is shared with every client of this process using the same
+   * key. `isolated`: this client keeps its own.
+   */
+  readonly rateLimitState?: "shared" | "isolated" | undefined
+}
+
+const credentialsLayer = <R>(options: ClientOptions<R>): Layer.Layer<Credentials, ConfigurationError, R> => {
+  if (options.apiKey !== undefined && options.credentials !== undefined) {
+    return Layer.effect(
+      Credentials,
+      Effect.fail(
+        new ConfigurationError({ message: "Give either apiKey or credentials, not both", retryable: false }),
+      ),
+    )
+  }
+  if (options.apiKey !== undefined) return layerCredentials(fromValue(options.apiKey))
+  if (options.credentials !== undefined) return layerCredentials(options.credentials)
+  return Layer.effect(
+    Credentials,
+    Effect.fail(
+      new ConfigurationError({
+        message:
+          "No API key source: pass apiKey or a credentials provider (the runtime packages add default chains)",
+        retryable: false,
+      }),
+    ),
+  )
+}
+
+/** The complete client: explicit key or provider, ky over fetch, in-memory rate-limit state. */
+export const layer = <R = never>(
+  options: ClientOptions<R>,
+): Layer.Layer<OmopHubClient | RequestPipeline, ConfigurationError, R> =>
+  layerWith(options).pipe(
+    Layer.provide(
+      Layer.mergeAll(
+        credentialsLayer(options),
+        KyTransport.layer({ fetch: options.fetch }),
+        options.rateLimitState === "isolated"
+          ? RateLimitStore.layerMemoryIsolated
+          : RateLimitStore.layerMemory,
+      ),
+    ),
+  )

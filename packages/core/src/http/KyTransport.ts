@@ -1,0 +1,89 @@
+/**
+ * The default `HttpTransport`: one HTTP exchange through ky over `fetch`, with every ky policy
+ * switched off (no retries, no timeout, no throwing on error statuses) because the request pipeline
+ * owns them. Interrupting the effect aborts the fetch through the `AbortSignal` Effect provides.
+ *
+ * @module
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import ky from "ky"
+import {
+  HttpTransport,
+  type HttpTransportShape,
+  TransportFailure,
+  type TransportRequest,
+  type TransportResponse,
+} from "../runtime/HttpTransport.ts"
+
+export type FetchFunction = (input: Request | URL | string, init?: RequestInit) => Promise<Response>
+
+export interface KyTransportOptions {
+  /** The fetch to use (a proxy-aware one, a test double). Default `globalThis.fetch`, looked up per request. */
+  readonly fetch?: FetchFunction | undefined
+}
+
+const nameAndMessage = (u: unknown): string | undefined => {
+  if (u instanceof Error) {
+    const code = (u as { code?: unknown }).code
+    return `${u.name}${typeof code === "string" ? ` (${code})` : ""}: ${u.message}`
+  }
+  return typeof u === "string" ? u : undefined
+}
+
+/**
+ * Name and message of a failure and of its `cause` chain (fetch puts the useful part, e.g.
+ * `ECONNREFUSED`, in the cause). Never the error objects themselves: ky errors carry the request and
+ * its options, headers included. Any occurrence of the Authorization value is blanked as a last guard.
+ */
+export const describeFailure = (error: unknown, authorization: string | undefined): string => {
+  const parts: Array<string> = []
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    const part = nameAndMessage(current)
+    if (part === undefined) break
+    parts.push(part)
+    current = current instanceof Error ? current.cause : undefined
+  }
+  let description = parts.length === 0 ? "unknown transport failure" : parts.join(" <- ")
+  const secret = authorization?.replace(/^Bearer\s+/i, "")
+  if (secret !== undefined && secret !== "") description = description.split(secret).join("[redacted]")
+  return description.length > 500 ? `${description.slice(0, 500)}…` : description
+}
+
+const readHeaders = (headers: Headers): Record<string, string> => {
+  const record: Record<string, string> = {}
+  headers.forEach((value, name) => {
+    record[name.toLowerCase()] = value
+  })
+  return record
+}
+
+/** A transport that sends through ky and the given (or global) fetch. */
+export const makeKyTransport = (options: KyTransportOptions = {}): HttpTransportShape => ({
+  send: (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
+    Effect.tryPromise({
+      // The `signal` parameter must be declared: Effect only creates an AbortController for
+      // callbacks that take one, and it is what aborts the fetch on interruption.
+      try: async (signal: AbortSignal): Promise<TransportResponse> => {
+        const response = await ky(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal,
+          retry: 0,
+          timeout: false,
+          throwHttpErrors: false,
+          fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        })
+        const body = await response.text()
+        return { status: response.status, headers: readHeaders(response.headers), body }
+      },
+      catch: (error) =>
+        new TransportFailure({ description: describeFailure(error, request.headers.authorization) }),
+    }),
+})
+
+/** The `HttpTransport` layer backed by ky. */
+export const layer = (options: KyTransportOptions = {}): Layer.Layer<HttpTransport> =>
+  Layer.succeed(HttpTransport, HttpTransport.of(makeKyTransport(options)))

@@ -1,0 +1,283 @@
+/**
+ * The one request pipeline. Every operation goes through `execute`, which in order:
+ * 1. validates the input (the descriptor's `encode`) and builds URL and body → `ValidationError`;
+ * 2. gets the credential (`Credentials.get`);
+ * 3. per attempt: passes the rate-limit gate (by key fingerprint), sends through `HttpTransport`
+ *    with `Authorization` computed at that moment, records the rate-limit headers (errors included),
+ *    and classifies the status;
+ * 4. retries in one place (`retrying`), within the call's deadline;
+ * 5. on `invalid_api_key`: invalidates the credential, gets it again and replays once if it changed;
+ * 6. decodes the success envelope with the descriptor's schema → `DecodeError` with a path.
+ * The whole call (all attempts and waits) runs under `timeoutMs` → `TimeoutError`. Each call is a
+ * span `omophub.<resource>.<operation>` carrying the method, route template, status, attempts and
+ * request id; debug logs carry the same. Neither ever holds a key, a header or a filled URL.
+ *
+ * @module
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
+import { Credentials, type ResolvedCredential } from "../credentials/Credentials.ts"
+import {
+  type AuthenticationError,
+  ConnectionError,
+  type OmopHubError,
+  TimeoutError,
+  ValidationError,
+} from "../Errors.ts"
+import { type Operation, operationId, type ResponseMeta } from "../resources/Operation.ts"
+import { makeChecker } from "../resources/Validate.ts"
+import { HttpTransport, type TransportResponse } from "../runtime/HttpTransport.ts"
+import { classifyResponse } from "./Classify.ts"
+import { ClientConfig } from "./Config.ts"
+import { type DecodedEnvelope, makeEnvelopeDecoder } from "./Envelope.ts"
+import { makeRateLimitGate } from "./RateLimitGate.ts"
+import { RateLimitStore, readRateLimitHeaders } from "./RateLimitState.ts"
+import { buildRequest } from "./RequestBuilder.ts"
+import { retrying } from "./RetryPolicy.ts"
+import { userAgent } from "./UserAgent.ts"
+
+/** Per-call options that are about the request rather than the operation's input. */
+export interface RequestOptions {
+  /**
+   * Sent unchanged as `Idempotency-Key` on every attempt. Makes a POST retryable on 5xx and network
+   * failures even when the operation is not marked safe to replay.
+   */
+  readonly idempotencyKey?: string | undefined
+}
+
+export interface RequestPipelineShape {
+  readonly execute: <Input, Data, Output>(
+    operation: Operation<Input, Data, Output>,
+    input: Input,
+    options?: RequestOptions,
+  ) => Effect.Effect<Output, OmopHubError>
+}
+
+const isRejectedKey = (error: OmopHubError): error is AuthenticationError =>
+  error._tag === "AuthenticationError" && error.code === "invalid_api_key"
+
+const validationError = (operation: string, issues: ReadonlyArray<{ path: string; message: string }>) =>
+  new ValidationError({
+    message: `${operation}: invalid input: ${issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`,
+    operation,
+    issues,
+    retryable: false,
+  })
+
+const checkIdempotencyKey = (value: unknown): string | undefined => {
+  if (value === undefined) return undefined
+  return typeof value === "string" && /^[\x21-\x7e]{1,255}$/.test(value)
+    ? undefined
+    : "must be 1 to 255 printable ASCII characters without spaces"
+}
+
+export const makeRequestPipeline: Effect.Effect<
+  RequestPipelineShape,
+  never,
+  ClientConfig | Credentials | HttpTransport | RateLimitStore
+> = Effect.gen(function* () {
+  const config = yield* ClientConfig
+  const credentials = yield* Credentials
+  const transport = yield* HttpTransport
+  const store = yield* RateLimitStore
+  const gate = makeRateLimitGate({
+    concurrency: config.concurrency,
+    requestsPerSecond: config.requestsPerSecond,
+    onExhausted: config.onRateLimitExhausted,
+    maxWaitMs: config.maxRetryAfterMs,
+  })
+  const baseHeaders: Record<string, string> = {
+    ...config.headers,
+    accept: "application/json",
+    "user-agent": userAgent(config.userAgentSuffix),
+  }
+  const queryDefaults = { vocab_release: config.vocabRelease }
+  const decoders = new WeakMap<object, ReturnType<typeof makeEnvelopeDecoder<unknown>>>()
+  const decoderFor = <Data>(data: Schema.Decoder<Data>) => {
+    let decoder = decoders.get(data)
+    if (decoder === undefined) {
+      decoder = makeEnvelopeDecoder<unknown>(data)
+      decoders.set(data, decoder)
+    }
+    return decoder as (
+      body: string,
+      context: { operation: string; status: number; requestId?: string | undefined },
+    ) => Effect.Effect<DecodedEnvelope<Data>, OmopHubError>
+  }
+
+  const execute = <Input, Data, Output>(
+    operation: Operation<Input, Data, Output>,
+    input: Input,
+    options?: RequestOptions,
+  ): Effect.Effect<Output, OmopHubError> =>
+    Effect.suspend(() => {
+      const id = operationId(operation)
+      // Per-call facts for the span and the errors; plain variables, written by the attempts below.
+      let attempts = 0
+      let lastStatus: number | undefined
+      let lastRequestId: string | undefined
+
+      const program = Effect.gen(function* () {
+        const check = makeChecker()
+        const encoded = operation.encode(input, check)
+        const idempotencyProblem = checkIdempotencyKey(options?.idempotencyKey)
+        if (idempotencyProblem !== undefined) check.report("idempotencyKey", idempotencyProblem)
+        if (check.issues.length > 0) return yield* validationError(id, check.issues)
+        const built = buildRequest(config.baseUrl, operation.path, encoded, queryDefaults)
+        if ("issues" in built) return yield* validationError(id, built.issues)
+
+        const headers: Record<string, string> = { ...baseHeaders }
+        if (built.body !== undefined) headers["content-type"] = "application/json"
+        const idempotencyKey = options?.idempotencyKey
+        if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey
+        const deadline = (yield* Clock.currentTimeMillis) + config.timeoutMs
+
+        const attempt = (credential: ResolvedCredential) =>
+          gate
+            .withPermit(
+              credential.fingerprint,
+              Effect.gen(function* () {
+                attempts++
+                const response: TransportResponse = yield* Effect.suspend(() =>
+                  transport.send({
+                    method: operation.method,
+                    url: built.url,
+                    // Built here, at the last moment, and handed only to the transport.
+                    headers: { ...headers, authorization: `Bearer ${Redacted.value(credential.key)}` },
+                    body: built.body,
+                  }),
+                ).pipe(
+                  Effect.mapError(
+                    (failure) =>
+                      new ConnectionError({
+                        message: `${id}: no complete response from the API (${failure.description})`,
+                        operation: id,
+                        causeDescription: failure.description,
+                        retryable: true,
+                      }),
+                  ),
+                )
+                const now = yield* Clock.currentTimeMillis
+                lastStatus = response.status
+                lastRequestId = response.headers["x-request-id"]
+                const snapshot = readRateLimitHeaders(response.headers, now, response.status)
+                if (snapshot !== undefined) yield* store.update(credential.fingerprint, snapshot)
+                yield* Effect.logDebug("omophub response", {
+                  operation: id,
+                  route: operation.path,
+                  attempt: attempts,
+                  status: response.status,
+                  requestId: lastRequestId,
+                })
+                const error = classifyResponse({
+                  status: response.status,
+                  headers: response.headers,
+                  body: response.body,
+                  operation: id,
+                  nowMs: now,
+                })
+                if (error !== undefined) return yield* Effect.fail(error)
+                return response
+              }),
+              { deadline, operation: id },
+            )
+            .pipe(Effect.provideService(RateLimitStore, store))
+
+        const send = (credential: ResolvedCredential) =>
+          retrying(attempt(credential), {
+            maxRetries: config.maxRetries,
+            request: {
+              method: operation.method,
+              safeToReplay: operation.safeToReplay,
+              hasIdempotencyKey: idempotencyKey !== undefined,
+            },
+            deadline,
+            maxServerWaitMs: config.maxRetryAfterMs,
+            rateLimitResetMs: Effect.gen(function* () {
+              const snapshot = yield* store.get(credential.fingerprint)
+              const resetAt = Option.getOrUndefined(snapshot)?.resetAt
+              if (resetAt === undefined) return undefined
+              return Math.max(0, resetAt - (yield* Clock.currentTimeMillis))
+            }),
+            onRetry: (info) =>
+              Effect.logDebug("omophub retry", {
+                operation: id,
+                route: operation.path,
+                retry: info.attempt,
+                delayMs: info.delayMs,
+                after: info.error._tag,
+              }),
+          })
+
+        const credential = yield* credentials.get
+        const response = yield* send(credential).pipe(
+          Effect.catchIf(isRejectedKey, (rejected) =>
+            // Key rotation: one fresh lookup and, if it gave another key, one replay. Never a loop.
+            Effect.gen(function* () {
+              yield* credentials.invalidate(credential.fingerprint)
+              const fresh = yield* credentials.get
+              if (fresh.fingerprint === credential.fingerprint) return yield* Effect.fail(rejected)
+              yield* Effect.logDebug("omophub key rejected; retrying once with the refreshed key", {
+                operation: id,
+              })
+              return yield* send(fresh)
+            }),
+          ),
+        )
+        const decoded = yield* decoderFor(operation.data)(response.body, {
+          operation: id,
+          status: response.status,
+          requestId: lastRequestId,
+        })
+        const meta: ResponseMeta = decoded.meta
+        lastRequestId ??= meta.request_id
+        return operation.output(decoded.data, meta)
+      })
+
+      return program.pipe(
+        Effect.timeoutOrElse({
+          duration: config.timeoutMs,
+          orElse: () =>
+            Effect.fail(
+              new TimeoutError({
+                message: `${id}: no result within the ${config.timeoutMs} ms budget (${attempts} attempt${attempts === 1 ? "" : "s"})`,
+                timeoutMs: config.timeoutMs,
+                operation: id,
+                retryable: false,
+              }),
+            ),
+        }),
+        Effect.onExit(() =>
+          Effect.annotateCurrentSpan({
+            "omophub.attempts": attempts,
+            ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus }),
+            ...(lastRequestId === undefined ? {} : { "omophub.request_id": lastRequestId }),
+          }),
+        ),
+        Effect.withSpan(`omophub.${operation.resource}.${operation.name}`, {
+          attributes: {
+            "http.request.method": operation.method,
+            "url.template": operation.path,
+            "omophub.operation": id,
+          },
+        }),
+      )
+    })
+
+  return { execute }
+})
+
+export class RequestPipeline extends Context.Service<RequestPipeline, RequestPipelineShape>()(
+  "@omophub/core/RequestPipeline",
+) {
+  static readonly layer: Layer.Layer<
+    RequestPipeline,
+    never,
+    ClientConfig | Credentials | HttpTransport | RateLimitStore
+  > = Layer.effect(RequestPipeline, makeRequestPipeline)
+}

@@ -1,0 +1,75 @@
+/**
+ * The operation descriptor: everything the request pipeline needs to know about one endpoint, as
+ * data. Resources (`Concepts.ts`, `Search.ts`, ...) are lists of these; the pipeline does the work
+ * (validation, URL building, credentials, rate limits, retries, decoding, spans).
+ *
+ * @module
+ */
+import type * as Schema from "effect/Schema"
+import type { Checker } from "./Validate.ts"
+
+export type HttpMethod = "GET" | "POST"
+
+/** One query value as an operation hands it over; the pipeline encodes it (see `RequestBuilder.ts`). */
+export type QueryValue = string | number | boolean | ReadonlyArray<string | number> | null | undefined
+
+/** The wire form of a call's input. */
+export interface EncodedInput {
+  /** Values for the `{name}` placeholders of the path template; each becomes exactly one segment. */
+  readonly path?: Readonly<Record<string, string | number>> | undefined
+  /** Keys in camelCase (converted to snake_case on the wire) or already snake_case. */
+  readonly query?: Readonly<Record<string, QueryValue>> | undefined
+  /** JSON body (POST only), serialised once so every attempt sends the same bytes. */
+  readonly body?: unknown
+}
+
+/** The success envelope's `meta.pagination`. */
+export interface Pagination {
+  readonly page?: number | undefined
+  readonly page_size?: number | undefined
+  readonly total_items?: number | undefined
+  readonly total_pages?: number | undefined
+  readonly has_next?: boolean | undefined
+  readonly has_previous?: boolean | undefined
+}
+
+/** The success envelope's `meta`, as far as the SDK reads it. */
+export interface ResponseMeta {
+  readonly request_id?: string | undefined
+  readonly timestamp?: string | undefined
+  readonly vocab_release?: string | undefined
+  readonly pagination?: Pagination | undefined
+}
+
+export interface Operation<Input, Data, Output> {
+  /** e.g. `concepts`; with `name` gives the span `omophub.concepts.get` and the error's `operation`. */
+  readonly resource: string
+  /** e.g. `get`. */
+  readonly name: string
+  readonly method: HttpMethod
+  /** Route template relative to the base URL, e.g. `/concepts/{concept_id}`. Used as-is in spans. */
+  readonly path: string
+  /**
+   * Whether replaying the request after a 5xx or a network failure cannot change server state.
+   * True for every OMOPHub endpoint (its POSTs are read-only queries).
+   */
+  readonly safeToReplay: boolean
+  /** How a later paginator walks the results. */
+  readonly pagination: "none" | "page"
+  /** Checks the caller's input (recording issues on `check`) and maps it to the wire. */
+  readonly encode: (input: Input, check: Checker) => EncodedInput
+  /** Decodes the envelope's `data`. Lenient to extra fields. */
+  readonly data: Schema.Decoder<Data>
+  /** Shapes the decoded data (and meta) into what the caller gets. */
+  readonly output: (data: Data, meta: ResponseMeta) => Output
+}
+
+/** Identity helper that infers the descriptor's type parameters. */
+export const makeOperation = <Input, Data, Output>(
+  operation: Operation<Input, Data, Output>,
+): Operation<Input, Data, Output> => operation
+
+/** `resource.name`, as used in errors and logs. */
+export const operationId = (
+  operation: Pick<Operation<never, unknown, unknown>, "resource" | "name">,
+): string => `${operation.resource}.${operation.name}`
