@@ -6,6 +6,15 @@
  * @module
  */
 
+// Clients
+export {
+  bindEffect,
+  bindPromise,
+  type CallOptions,
+  type EffectCallOptions,
+  type EffectMethods,
+  type PromiseMethods,
+} from "./client/Bind.ts"
 export {
   type ClientOptions,
   layer,
@@ -13,9 +22,10 @@ export {
   make as makeClient,
   OmopHubClient,
   type OmopHubClientShape,
+  type Resources,
+  resources,
 } from "./client/OmopHubClient.ts"
-// Clients
-export { type CallOptions, createClient, OMOPHub } from "./client/PromiseClient.ts"
+export { createClient, OMOPHub } from "./client/PromiseClient.ts"
 // Credentials
 export { apiKeyLabel, fingerprint, InvalidApiKey, parseApiKey } from "./credentials/ApiKey.ts"
 export {

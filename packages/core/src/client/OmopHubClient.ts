@@ -21,25 +21,21 @@ import * as KyTransport from "../http/KyTransport.ts"
 import { type RateLimitSnapshot, RateLimitStore } from "../http/RateLimitState.ts"
 import { RequestPipeline } from "../http/RequestPipeline.ts"
 import * as Concepts from "../resources/Concepts.ts"
-import type { Concept } from "../resources/Models.ts"
 import * as Search from "../resources/Search.ts"
 import type { HttpTransport } from "../runtime/HttpTransport.ts"
+import { bindEffect, type EffectMethods } from "./Bind.ts"
 
-export interface OmopHubClientShape {
-  readonly concepts: {
-    /** `GET /concepts/{concept_id}`. */
-    readonly get: (
-      conceptId: number,
-      options?: Concepts.GetConceptOptions,
-    ) => Effect.Effect<Concept, OmopHubError>
-  }
-  readonly search: {
-    /** `GET /search/concepts`. */
-    readonly basic: (
-      query: string,
-      options?: Search.BasicSearchOptions,
-    ) => Effect.Effect<Search.SearchResult, OmopHubError>
-  }
+/** Every resource's methods; adding an endpoint means adding it to its resource's `methods`. */
+export const resources = {
+  concepts: Concepts.methods,
+  search: Search.methods,
+}
+
+export type Resources = typeof resources
+
+export type OmopHubClientShape = {
+  readonly [K in keyof Resources]: EffectMethods<Resources[K]>
+} & {
   readonly rateLimit: {
     /** What the server last reported for the current key (after local bookkeeping), if anything. */
     readonly current: Effect.Effect<Option.Option<RateLimitSnapshot>, CredentialsError>
@@ -76,13 +72,11 @@ export const make: Effect.Effect<OmopHubClientShape, never, RequestPipeline | Cr
     const pipeline = yield* RequestPipeline
     const credentials = yield* Credentials
     const store = yield* RateLimitStore
+    const bound = Object.fromEntries(
+      Object.entries(resources).map(([name, methods]) => [name, bindEffect(pipeline, methods)]),
+    ) as { readonly [K in keyof Resources]: EffectMethods<Resources[K]> }
     return OmopHubClient.of({
-      concepts: {
-        get: (conceptId, options) => pipeline.execute(Concepts.get, { conceptId, options }),
-      },
-      search: {
-        basic: (query, options) => pipeline.execute(Search.basic, { query, options }),
-      },
+      ...bound,
       rateLimit: {
         current: Effect.flatMap(credentials.get, (credential) => store.get(credential.fingerprint)),
         changes: Stream.unwrap(

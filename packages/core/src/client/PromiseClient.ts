@@ -22,39 +22,19 @@ import * as Stream from "effect/Stream"
 import { ConfigurationError, type OmopHubError } from "../Errors.ts"
 import { resolveClientConfig } from "../http/Config.ts"
 import type { RateLimitSnapshot } from "../http/RateLimitState.ts"
-import type { RequestPipeline } from "../http/RequestPipeline.ts"
-import type { GetConceptOptions } from "../resources/Concepts.ts"
-import type { Concept } from "../resources/Models.ts"
-import type { BasicSearchOptions, SearchResult } from "../resources/Search.ts"
-import { type ClientOptions, layer, OmopHubClient } from "./OmopHubClient.ts"
+import { RequestPipeline } from "../http/RequestPipeline.ts"
+import { bindPromise, type CallOptions, type PromiseMethods } from "./Bind.ts"
+import { type ClientOptions, layer, OmopHubClient, type Resources, resources } from "./OmopHubClient.ts"
 
-/** Options every Promise method accepts besides its own. */
-export interface CallOptions {
-  /** Aborting it cancels the call; the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal | undefined
-}
-
-type WithCall<O> = O & CallOptions
-
-const splitSignal = <O extends CallOptions>(
-  options: O | undefined,
-): [Omit<O, "signal"> | undefined, AbortSignal | undefined] => {
-  if (options === undefined || options === null || typeof options !== "object") return [options, undefined]
-  const { signal, ...rest } = options
-  return [rest, signal]
-}
+export type { CallOptions }
 
 export class OMOPHub {
   readonly #runtime: ManagedRuntime.ManagedRuntime<OmopHubClient | RequestPipeline, unknown>
 
-  /** Concept endpoints. */
-  readonly concepts: {
-    readonly get: (conceptId: number, options?: WithCall<GetConceptOptions>) => Promise<Concept>
-  }
-  /** Search endpoints. */
-  readonly search: {
-    readonly basic: (query: string, options?: WithCall<BasicSearchOptions>) => Promise<SearchResult>
-  }
+  /** Concept endpoints: `get`, ... */
+  readonly concepts: PromiseMethods<Resources["concepts"]>
+  /** Search endpoints: `basic`, ... */
+  readonly search: PromiseMethods<Resources["search"]>
   /** Rate-limit state of the client's key, as learnt from response headers. */
   readonly rateLimit: {
     /** The latest snapshot, or `undefined` before any response reported one. */
@@ -75,24 +55,13 @@ export class OMOPHub {
     }
     this.#runtime = ManagedRuntime.make(layer(options))
     const client = Effect.service(OmopHubClient)
-    this.concepts = {
-      get: (conceptId, options) => {
-        const [rest, signal] = splitSignal(options)
-        return this.#run(
-          Effect.flatMap(client, (c) => c.concepts.get(conceptId, rest)),
-          signal,
-        )
-      },
-    }
-    this.search = {
-      basic: (query, options) => {
-        const [rest, signal] = splitSignal(options)
-        return this.#run(
-          Effect.flatMap(client, (c) => c.search.basic(query, rest)),
-          signal,
-        )
-      },
-    }
+    const pipeline = Effect.service(RequestPipeline)
+    const run = <A>(
+      effect: (p: RequestPipeline["Service"]) => Effect.Effect<A, OmopHubError>,
+      signal: AbortSignal | undefined,
+    ) => this.#run(Effect.flatMap(pipeline, effect), signal)
+    this.concepts = bindPromise(resources.concepts, run)
+    this.search = bindPromise(resources.search, run)
     const runtime = this.#runtime
     this.rateLimit = {
       current: (options) =>
@@ -130,7 +99,7 @@ export class OMOPHub {
   }
 
   #run<A>(
-    effect: Effect.Effect<A, OmopHubError, OmopHubClient>,
+    effect: Effect.Effect<A, OmopHubError, OmopHubClient | RequestPipeline>,
     signal: AbortSignal | undefined,
   ): Promise<A> {
     if (signal?.aborted) return Promise.reject(signal.reason)

@@ -4,7 +4,7 @@
  * @module
  */
 import { Concept } from "./Models.ts"
-import { makeOperation } from "./Operation.ts"
+import { makeOperation, method } from "./Operation.ts"
 
 export interface GetConceptOptions {
   readonly includeRelationships?: boolean | undefined
@@ -49,3 +49,11 @@ export const get = makeOperation({
   data: Concept,
   output: (concept) => concept,
 })
+
+/** The concept methods of both clients. */
+export const methods = {
+  get: method(get, 1, ([conceptId]: [conceptId: number], options: GetConceptOptions | undefined) => ({
+    conceptId,
+    options,
+  })),
+}

@@ -73,3 +73,26 @@ export const makeOperation = <Input, Data, Output>(
 export const operationId = (
   operation: Pick<Operation<never, unknown, unknown>, "resource" | "name">,
 ): string => `${operation.resource}.${operation.name}`
+
+/**
+ * A client method: an operation plus how the method's positional arguments and its trailing
+ * options object become the operation's input. Every method takes its positional arguments first
+ * and one optional options object last, so both clients can derive their signatures from this.
+ */
+export interface Method<Args extends ReadonlyArray<unknown>, Options, Input, Data, Output> {
+  readonly operation: Operation<Input, Data, Output>
+  /** How many positional arguments come before the options object. */
+  readonly arity: Args["length"]
+  readonly toInput: (args: Args, options: Options | undefined) => Input
+}
+
+/** Any method, for records of methods. */
+// biome-ignore lint/suspicious/noExplicitAny: variance escape hatch for heterogeneous method records
+export type AnyMethod = Method<any, any, any, any, any>
+
+/** Declares a client method over an operation (see {@link Method}). */
+export const method = <const Args extends ReadonlyArray<unknown>, Options, Input, Data, Output>(
+  operation: Operation<Input, Data, Output>,
+  arity: Args["length"],
+  toInput: (args: Args, options: Options | undefined) => Input,
+): Method<Args, Options, Input, Data, Output> => ({ operation, arity, toInput })

@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { conceptFields, openStruct } from "./Models.ts"
-import { makeOperation, type Pagination } from "./Operation.ts"
+import { makeOperation, method, type Pagination } from "./Operation.ts"
 
 export interface BasicSearchOptions {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
@@ -136,3 +136,11 @@ export const basic = makeOperation({
     return { concepts: (data as typeof LegacyWrapper.Type).data, pagination }
   },
 })
+
+/** The search methods of both clients. */
+export const methods = {
+  basic: method(basic, 1, ([query]: [query: string], options: BasicSearchOptions | undefined) => ({
+    query,
+    options,
+  })),
+}
