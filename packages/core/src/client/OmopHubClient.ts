@@ -21,7 +21,13 @@ import * as KyTransport from "../http/KyTransport.ts"
 import { type RateLimitSnapshot, RateLimitStore } from "../http/RateLimitState.ts"
 import { RequestPipeline } from "../http/RequestPipeline.ts"
 import * as Concepts from "../resources/Concepts.ts"
+import * as Domains from "../resources/Domains.ts"
+import * as Fhir from "../resources/Fhir.ts"
+import * as Hierarchy from "../resources/Hierarchy.ts"
+import * as Mappings from "../resources/Mappings.ts"
+import * as Relationships from "../resources/Relationships.ts"
 import * as Search from "../resources/Search.ts"
+import * as Vocabularies from "../resources/Vocabularies.ts"
 import type { HttpTransport } from "../runtime/HttpTransport.ts"
 import { bindEffect, type EffectMethods } from "./Bind.ts"
 
@@ -29,6 +35,12 @@ import { bindEffect, type EffectMethods } from "./Bind.ts"
 export const resources = {
   concepts: Concepts.methods,
   search: Search.methods,
+  vocabularies: Vocabularies.methods,
+  domains: Domains.methods,
+  hierarchy: Hierarchy.methods,
+  relationships: Relationships.methods,
+  mappings: Mappings.methods,
+  fhir: Fhir.methods,
 }
 
 export type Resources = typeof resources

@@ -35,6 +35,12 @@ export class OMOPHub {
   readonly concepts: PromiseMethods<Resources["concepts"]>
   /** Search endpoints: `basic`, ... */
   readonly search: PromiseMethods<Resources["search"]>
+  readonly vocabularies: PromiseMethods<Resources["vocabularies"]>
+  readonly domains: PromiseMethods<Resources["domains"]>
+  readonly hierarchy: PromiseMethods<Resources["hierarchy"]>
+  readonly relationships: PromiseMethods<Resources["relationships"]>
+  readonly mappings: PromiseMethods<Resources["mappings"]>
+  readonly fhir: PromiseMethods<Resources["fhir"]>
   /** Rate-limit state of the client's key, as learnt from response headers. */
   readonly rateLimit: {
     /** The latest snapshot, or `undefined` before any response reported one. */
@@ -62,6 +68,12 @@ export class OMOPHub {
     ) => this.#run(Effect.flatMap(pipeline, effect), signal)
     this.concepts = bindPromise(resources.concepts, run)
     this.search = bindPromise(resources.search, run)
+    this.vocabularies = bindPromise(resources.vocabularies, run)
+    this.domains = bindPromise(resources.domains, run)
+    this.hierarchy = bindPromise(resources.hierarchy, run)
+    this.relationships = bindPromise(resources.relationships, run)
+    this.mappings = bindPromise(resources.mappings, run)
+    this.fhir = bindPromise(resources.fhir, run)
     const runtime = this.#runtime
     this.rateLimit = {
       current: (options) =>
