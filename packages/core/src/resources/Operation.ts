@@ -3,6 +3,20 @@
  * data. Resources (`Concepts.ts`, `Search.ts`, ...) are lists of these; the pipeline does the work
  * (validation, URL building, credentials, rate limits, retries, decoding, spans).
  *
+ * ## Pagination convention (descriptors with `pagination: "page"`)
+ *
+ * The clients generate `<name>Iter`, `<name>Pages` and `<name>All` for every method whose operation
+ * has a `pageItems` function (give it exactly on the `pagination: "page"` descriptors; its return
+ * type becomes the item type of the generated variants). A paged descriptor must:
+ * 1. accept `page` (1-based) and `pageSize` in the method's trailing options object, and `toInput`
+ *    must pass them through: the paginator calls the method again with `{ ...options, page: n }`;
+ * 2. return an output OBJECT (never a bare array) that carries the envelope's `meta.pagination` as
+ *    `pagination` (`undefined` when the server sent none), e.g. `{ concepts, pagination }`;
+ * 3. give `pageItems: (output) => output.concepts` (the page's items, in order).
+ * The walk stops on `has_next: false`; without pagination meta it stops on an empty or short page
+ * (fewer items than `page_size` / the requested `pageSize` / the first page's size). See
+ * `client/Pagination.ts`.
+ *
  * @module
  */
 import type * as Schema from "effect/Schema"
@@ -41,7 +55,7 @@ export interface ResponseMeta {
   readonly pagination?: Pagination | undefined
 }
 
-export interface Operation<Input, Data, Output> {
+export interface Operation<Input, Data, Output, Item = never> {
   /** e.g. `concepts`; with `name` gives the span `omophub.concepts.get` and the error's `operation`. */
   readonly resource: string
   /** e.g. `get`. */
@@ -62,12 +76,17 @@ export interface Operation<Input, Data, Output> {
   readonly data: Schema.Decoder<Data>
   /** Shapes the decoded data (and meta) into what the caller gets. */
   readonly output: (data: Data, meta: ResponseMeta) => Output
+  /**
+   * Paged operations: the items of one page of output (see the pagination convention above). The
+   * output must also carry `pagination` (the envelope's `meta.pagination`).
+   */
+  readonly pageItems?: ((output: Output) => ReadonlyArray<Item>) | undefined
 }
 
 /** Identity helper that infers the descriptor's type parameters. */
-export const makeOperation = <Input, Data, Output>(
-  operation: Operation<Input, Data, Output>,
-): Operation<Input, Data, Output> => operation
+export const makeOperation = <Input, Data, Output, Item = never>(
+  operation: Operation<Input, Data, Output, Item>,
+): Operation<Input, Data, Output, Item> => operation
 
 /** `resource.name`, as used in errors and logs. */
 export const operationId = (
@@ -79,8 +98,8 @@ export const operationId = (
  * options object become the operation's input. Every method takes its positional arguments first
  * and one optional options object last, so both clients can derive their signatures from this.
  */
-export interface Method<Args extends ReadonlyArray<unknown>, Options, Input, Data, Output> {
-  readonly operation: Operation<Input, Data, Output>
+export interface Method<Args extends ReadonlyArray<unknown>, Options, Input, Data, Output, Item = never> {
+  readonly operation: Operation<Input, Data, Output, Item>
   /** How many positional arguments come before the options object. */
   readonly arity: Args["length"]
   readonly toInput: (args: Args, options: Options | undefined) => Input
@@ -88,11 +107,11 @@ export interface Method<Args extends ReadonlyArray<unknown>, Options, Input, Dat
 
 /** Any method, for records of methods. */
 // biome-ignore lint/suspicious/noExplicitAny: variance escape hatch for heterogeneous method records
-export type AnyMethod = Method<any, any, any, any, any>
+export type AnyMethod = Method<any, any, any, any, any, any>
 
 /** Declares a client method over an operation (see {@link Method}). */
-export const method = <const Args extends ReadonlyArray<unknown>, Options, Input, Data, Output>(
-  operation: Operation<Input, Data, Output>,
+export const method = <const Args extends ReadonlyArray<unknown>, Options, Input, Data, Output, Item = never>(
+  operation: Operation<Input, Data, Output, Item>,
   arity: Args["length"],
   toInput: (args: Args, options: Options | undefined) => Input,
-): Method<Args, Options, Input, Data, Output> => ({ operation, arity, toInput })
+): Method<Args, Options, Input, Data, Output, Item> => ({ operation, arity, toInput })

@@ -4,8 +4,9 @@
  * @module
  */
 import * as Schema from "effect/Schema"
-import { conceptFields, openStruct } from "./Models.ts"
-import { makeOperation, method, type Pagination } from "./Operation.ts"
+import { Concept, conceptFields, conceptSummaryFields, openStruct } from "./Models.ts"
+import { makeOperation, method, type Pagination, type ResponseMeta } from "./Operation.ts"
+import type { Checker } from "./Validate.ts"
 
 export interface BasicSearchOptions {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
@@ -75,9 +76,19 @@ export interface SearchResult {
   readonly pagination?: Pagination | undefined
 }
 
-const listLimit = { min: 1, max: 1000 }
+const toSearchResult = (data: SearchData, meta: ResponseMeta): SearchResult => {
+  const pagination = meta.pagination
+  if (isConceptList(data)) return { concepts: data, pagination }
+  if (isCanonical(data)) {
+    return { concepts: data.concepts, facets: data.facets, search_metadata: data.search_metadata, pagination }
+  }
+  return { concepts: (data as typeof LegacyWrapper.Type).data, pagination }
+}
 
-/** `GET /search/concepts`: full-text concept search. */
+const maxPage = Number.MAX_SAFE_INTEGER
+const standardConcepts = ["S", "C", "N"] as const
+
+/** `GET /search/concepts`: full-text concept search (paged, up to 1000 per page). */
 export const basic = makeOperation({
   resource: "search",
   name: "basic",
@@ -108,33 +119,686 @@ export const basic = makeOperation({
         vocabularyIds: check.optionalTextList("options.vocabularyIds", o.vocabularyIds),
         domainIds: check.optionalTextList("options.domainIds", o.domainIds),
         conceptClassIds: check.optionalTextList("options.conceptClassIds", o.conceptClassIds),
-        standardConcept: check.optionalLiteral("options.standardConcept", o.standardConcept, ["S", "C", "N"]),
+        standardConcept: check.optionalLiteral(
+          "options.standardConcept",
+          o.standardConcept,
+          standardConcepts,
+        ),
         includeSynonyms: check.optionalBoolean("options.includeSynonyms", o.includeSynonyms),
         includeInvalid: check.optionalBoolean("options.includeInvalid", o.includeInvalid),
         minScore: check.optionalNumber("options.minScore", o.minScore, 0, 1),
         exactMatch: check.optionalBoolean("options.exactMatch", o.exactMatch),
         sortBy: check.optionalLiteral("options.sortBy", o.sortBy, ["relevance", "name", "code", "date"]),
         sortOrder: check.optionalLiteral("options.sortOrder", o.sortOrder, ["asc", "desc"]),
-        page: check.optionalInteger("options.page", o.page, 1, Number.MAX_SAFE_INTEGER),
-        pageSize: check.optionalInteger("options.pageSize", o.pageSize, listLimit.min, listLimit.max),
+        page: check.optionalInteger("options.page", o.page, 1, maxPage),
+        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 1000),
         vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
       },
     }
   },
   data: SearchData,
-  output: (data, meta): SearchResult => {
+  output: toSearchResult,
+  pageItems: (output) => output.concepts,
+})
+
+/** Keeps concepts that have (or, with `direction: "reverse"`, are the target of) this relationship. */
+export interface RelationshipFilter {
+  readonly relationshipId: string
+  readonly targetConceptId?: number | undefined
+  readonly direction?: "forward" | "reverse" | undefined
+}
+
+export interface AdvancedSearchOptions {
+  readonly vocabularyIds?: ReadonlyArray<string> | undefined
+  readonly domainIds?: ReadonlyArray<string> | undefined
+  readonly conceptClassIds?: ReadonlyArray<string> | undefined
+  /** Only standard concepts (wire: `standard_concepts_only`). */
+  readonly standardConceptsOnly?: boolean | undefined
+  readonly includeInvalid?: boolean | undefined
+  readonly relationshipFilters?: ReadonlyArray<RelationshipFilter> | undefined
+  /** 1-based. */
+  readonly page?: number | undefined
+  /** 1 to 1000. */
+  readonly pageSize?: number | undefined
+  readonly vocabRelease?: string | undefined
+}
+
+/** `POST /search/advanced`: search with relationship filters; same result shape as `basic` (paged). */
+export const advanced = makeOperation({
+  resource: "search",
+  name: "advanced",
+  method: "POST",
+  path: "/search/advanced",
+  safeToReplay: true,
+  pagination: "page",
+  encode: (
+    input: { readonly query: string; readonly options?: AdvancedSearchOptions | undefined },
+    check,
+  ) => {
+    const query = check.text("query", input.query)
+    const o = check.options("options", input.options, [
+      "vocabularyIds",
+      "domainIds",
+      "conceptClassIds",
+      "standardConceptsOnly",
+      "includeInvalid",
+      "relationshipFilters",
+      "page",
+      "pageSize",
+      "vocabRelease",
+    ])
+    const relationshipFilters =
+      o.relationshipFilters === undefined || o.relationshipFilters === null
+        ? undefined
+        : check.list("options.relationshipFilters", o.relationshipFilters, 0, 20).map((item, index) => {
+            const path = `options.relationshipFilters[${index}]`
+            const f = check.options(path, item, ["relationshipId", "targetConceptId", "direction"])
+            return {
+              relationship_id: check.text(`${path}.relationshipId`, f.relationshipId),
+              target_concept_id:
+                f.targetConceptId === undefined || f.targetConceptId === null
+                  ? undefined
+                  : check.conceptId(`${path}.targetConceptId`, f.targetConceptId),
+              direction: check.optionalLiteral(`${path}.direction`, f.direction, ["forward", "reverse"]),
+            }
+          })
+    return {
+      query: { vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease) },
+      body: {
+        query,
+        vocabulary_ids: check.optionalTextList("options.vocabularyIds", o.vocabularyIds),
+        domain_ids: check.optionalTextList("options.domainIds", o.domainIds),
+        concept_class_ids: check.optionalTextList("options.conceptClassIds", o.conceptClassIds),
+        standard_concepts_only: check.optionalBoolean("options.standardConceptsOnly", o.standardConceptsOnly),
+        include_invalid: check.optionalBoolean("options.includeInvalid", o.includeInvalid),
+        relationship_filters: relationshipFilters,
+        page: check.optionalInteger("options.page", o.page, 1, maxPage),
+        page_size: check.optionalInteger("options.pageSize", o.pageSize, 1, 1000),
+      },
+    }
+  },
+  data: SearchData,
+  output: toSearchResult,
+  pageItems: (output) => output.concepts,
+})
+
+export interface AutocompleteOptions {
+  readonly vocabularyIds?: ReadonlyArray<string> | undefined
+  /** Sent as `domains` (this endpoint's name for the filter). */
+  readonly domainIds?: ReadonlyArray<string> | undefined
+  /** Number of suggestions, 1 to 100 (not paged). */
+  readonly pageSize?: number | undefined
+  readonly vocabRelease?: string | undefined
+}
+
+export const AutocompleteSuggestion = openStruct({
+  suggestion: Concept,
+  match_score: Schema.optional(Schema.NullOr(Schema.Number)),
+  match_type: Schema.optional(Schema.NullOr(Schema.String)),
+})
+export type AutocompleteSuggestion = typeof AutocompleteSuggestion.Type
+
+const AutocompleteData = openStruct({
+  query: Schema.optional(Schema.String),
+  suggestions: Schema.Array(AutocompleteSuggestion),
+})
+
+/** `GET /search/suggest`: type-ahead suggestions, each a full concept (at most 100, not paged). */
+export const autocomplete = makeOperation({
+  resource: "search",
+  name: "autocomplete",
+  method: "GET",
+  path: "/search/suggest",
+  safeToReplay: true,
+  pagination: "none",
+  encode: (input: { readonly query: string; readonly options?: AutocompleteOptions | undefined }, check) => {
+    const query = check.text("query", input.query)
+    const o = check.options("options", input.options, [
+      "vocabularyIds",
+      "domainIds",
+      "pageSize",
+      "vocabRelease",
+    ])
+    return {
+      query: {
+        query,
+        vocabularyIds: check.optionalTextList("options.vocabularyIds", o.vocabularyIds),
+        domains: check.optionalTextList("options.domainIds", o.domainIds),
+        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 100),
+        vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
+      },
+    }
+  },
+  data: AutocompleteData,
+  output: (data) => data,
+})
+
+export interface SemanticSearchOptions {
+  readonly vocabularyIds?: ReadonlyArray<string> | undefined
+  readonly domainIds?: ReadonlyArray<string> | undefined
+  readonly standardConcept?: "S" | "C" | undefined
+  /** One concept class (this endpoint takes a single value). */
+  readonly conceptClassId?: string | undefined
+  /** Minimum similarity, 0 to 1 (server default 0.5). */
+  readonly threshold?: number | undefined
+  /** 1-based. */
+  readonly page?: number | undefined
+  /** 1 to 100. */
+  readonly pageSize?: number | undefined
+  readonly vocabRelease?: string | undefined
+}
+
+/** A semantic hit: the short concept form plus its similarity (0 to 1). */
+export const SemanticResult = openStruct({
+  ...conceptSummaryFields,
+  similarity_score: Schema.Number,
+  matched_text: Schema.optional(Schema.NullOr(Schema.String)),
+})
+export type SemanticResult = typeof SemanticResult.Type
+
+const SemanticMetadata = openStruct({
+  query: Schema.optional(Schema.String),
+  threshold: Schema.optional(Schema.Number),
+  total_candidates: Schema.optional(Schema.Number),
+  processing_time_ms: Schema.optional(Schema.Number),
+})
+const SemanticList = Schema.Array(SemanticResult)
+// Canonical `{ results, ... }`, plus a bare array and `{ data: [...] }`.
+const SemanticData = Schema.Union([
+  openStruct({
+    query: Schema.optional(Schema.String),
+    results: SemanticList,
+    search_metadata: Schema.optional(SemanticMetadata),
+  }),
+  openStruct({ data: SemanticList }),
+  SemanticList,
+])
+
+export interface SemanticSearchResult {
+  readonly results: ReadonlyArray<SemanticResult>
+  readonly query?: string | undefined
+  readonly search_metadata?: typeof SemanticMetadata.Type | undefined
+  readonly pagination?: Pagination | undefined
+}
+
+const semanticQueryLength = { min: 1, max: 500 }
+
+/** `GET /search/semantic`: embedding search for a 1–500 character query (paged, up to 100 per page). */
+export const semantic = makeOperation({
+  resource: "search",
+  name: "semantic",
+  method: "GET",
+  path: "/search/semantic",
+  safeToReplay: true,
+  pagination: "page",
+  encode: (
+    input: { readonly query: string; readonly options?: SemanticSearchOptions | undefined },
+    check,
+  ) => {
+    const query = check.textOfLength("query", input.query, semanticQueryLength.min, semanticQueryLength.max)
+    const o = check.options("options", input.options, [
+      "vocabularyIds",
+      "domainIds",
+      "standardConcept",
+      "conceptClassId",
+      "threshold",
+      "page",
+      "pageSize",
+      "vocabRelease",
+    ])
+    return {
+      query: {
+        query,
+        vocabularyIds: check.optionalTextList("options.vocabularyIds", o.vocabularyIds),
+        domainIds: check.optionalTextList("options.domainIds", o.domainIds),
+        standardConcept: check.optionalLiteral("options.standardConcept", o.standardConcept, ["S", "C"]),
+        conceptClassId: check.optionalText("options.conceptClassId", o.conceptClassId),
+        threshold: check.optionalNumber("options.threshold", o.threshold, 0, 1),
+        page: check.optionalInteger("options.page", o.page, 1, maxPage),
+        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 100),
+        vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
+      },
+    }
+  },
+  data: SemanticData,
+  output: (data, meta): SemanticSearchResult => {
     const pagination = meta.pagination
-    if (isConceptList(data)) return { concepts: data, pagination }
-    if (isCanonical(data)) {
+    if (Array.isArray(data)) return { results: data as typeof SemanticList.Type, pagination }
+    if ("results" in data) {
+      const canonical = data as {
+        readonly query?: string
+        readonly results: typeof SemanticList.Type
+        readonly search_metadata?: typeof SemanticMetadata.Type
+      }
       return {
-        concepts: data.concepts,
-        facets: data.facets,
-        search_metadata: data.search_metadata,
+        results: canonical.results,
+        query: canonical.query,
+        search_metadata: canonical.search_metadata,
         pagination,
       }
     }
-    return { concepts: (data as typeof LegacyWrapper.Type).data, pagination }
+    return { results: (data as { readonly data: typeof SemanticList.Type }).data, pagination }
   },
+  pageItems: (output) => output.results,
+})
+
+/** Filters shared by one bulk search and the `defaults` that apply to every search. */
+export interface BulkBasicFilters {
+  readonly vocabularyIds?: ReadonlyArray<string> | undefined
+  readonly domainIds?: ReadonlyArray<string> | undefined
+  readonly conceptClassIds?: ReadonlyArray<string> | undefined
+  readonly standardConcept?: "S" | "C" | "N" | undefined
+  readonly includeInvalid?: boolean | undefined
+  /** Results for this search, 1 to 1000 (server default 20). */
+  readonly pageSize?: number | undefined
+}
+
+export interface BulkBasicSearch extends BulkBasicFilters {
+  /** Your id for this search, echoed on its result (must be unique within the call). */
+  readonly searchId: string
+  readonly query: string
+}
+
+export interface BulkBasicOptions {
+  /** Filters for every search; a search's own values win. */
+  readonly defaults?: BulkBasicFilters | undefined
+  readonly vocabRelease?: string | undefined
+}
+
+const BulkStatus = Schema.String
+
+export const BulkBasicItem = openStruct({
+  search_id: Schema.String,
+  query: Schema.optional(Schema.NullOr(Schema.String)),
+  status: BulkStatus,
+  results: Schema.Array(SearchConcept),
+  error: Schema.optional(Schema.NullOr(Schema.Unknown)),
+  duration: Schema.optional(Schema.NullOr(Schema.Number)),
+})
+export type BulkBasicItem = typeof BulkBasicItem.Type
+
+const BulkBasicList = Schema.Array(BulkBasicItem)
+// A bare array (what the live server sends), or the documented wrapper.
+const BulkBasicData = Schema.Union([
+  BulkBasicList,
+  openStruct({
+    results: BulkBasicList,
+    total_searches: Schema.optional(Schema.Number),
+    completed_searches: Schema.optional(Schema.Number),
+    failed_searches: Schema.optional(Schema.Number),
+  }),
+])
+
+export interface BulkBasicResult {
+  /** One entry per search, in the order the server returned them; match them by `search_id`. */
+  readonly results: ReadonlyArray<BulkBasicItem>
+  readonly total_searches: number
+  readonly completed_searches: number
+  readonly failed_searches: number
+}
+
+/** The most searches one `bulkBasic` call accepts. */
+export const bulkBasicLimit = 50
+/** The most searches one `bulkSemantic` call accepts. */
+export const bulkSemanticLimit = 25
+
+const completedCount = (items: ReadonlyArray<{ readonly status: string }>) =>
+  items.filter((item) => item.status === "completed").length
+
+/** Checks the searches list and each search's id and query; ids must be unique to match results. */
+const checkSearches = (
+  check: Checker,
+  value: unknown,
+  max: number,
+  queryLength: { readonly min: number; readonly max: number },
+  known: ReadonlyArray<string>,
+) => {
+  const seen = new Set<string>()
+  return check.list("searches", value, 1, max).map((item, index) => {
+    const path = `searches[${index}]`
+    const fields = check.options(path, item, ["searchId", "query", ...known])
+    const searchId = check.text(`${path}.searchId`, fields.searchId)
+    if (seen.has(searchId)) check.report(`${path}.searchId`, "must be unique within the call")
+    seen.add(searchId)
+    return {
+      path,
+      fields: fields as Record<string, unknown>,
+      search_id: searchId,
+      query: check.textOfLength(`${path}.query`, fields.query, queryLength.min, queryLength.max),
+    }
+  })
+}
+
+const bulkBasicFilterKeys = [
+  "vocabularyIds",
+  "domainIds",
+  "conceptClassIds",
+  "standardConcept",
+  "includeInvalid",
+  "pageSize",
+] as const
+
+const encodeBulkBasicFilters = (check: Checker, path: string, f: Partial<Record<string, unknown>>) => ({
+  vocabulary_ids: check.optionalTextList(`${path}.vocabularyIds`, f.vocabularyIds),
+  domain_ids: check.optionalTextList(`${path}.domainIds`, f.domainIds),
+  concept_class_ids: check.optionalTextList(`${path}.conceptClassIds`, f.conceptClassIds),
+  standard_concept: check.optionalLiteral(`${path}.standardConcept`, f.standardConcept, standardConcepts),
+  include_invalid: check.optionalBoolean(`${path}.includeInvalid`, f.includeInvalid),
+  page_size: check.optionalInteger(`${path}.pageSize`, f.pageSize, 1, 1000),
+})
+
+/**
+ * `POST /search/bulk`: up to 50 lexical searches in one request. More than 50 is a
+ * `ValidationError` (nothing is sent or cut); split larger sets across calls.
+ */
+export const bulkBasic = makeOperation({
+  resource: "search",
+  name: "bulkBasic",
+  method: "POST",
+  path: "/search/bulk",
+  safeToReplay: true,
+  pagination: "none",
+  encode: (
+    input: {
+      readonly searches: ReadonlyArray<BulkBasicSearch>
+      readonly options?: BulkBasicOptions | undefined
+    },
+    check,
+  ) => {
+    const searches = checkSearches(
+      check,
+      input.searches,
+      bulkBasicLimit,
+      { min: 1, max: 500 },
+      bulkBasicFilterKeys,
+    )
+    const o = check.options("options", input.options, ["defaults", "vocabRelease"])
+    const defaults =
+      o.defaults === undefined || o.defaults === null
+        ? undefined
+        : encodeBulkBasicFilters(
+            check,
+            "options.defaults",
+            check.options("options.defaults", o.defaults, bulkBasicFilterKeys),
+          )
+    return {
+      query: { vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease) },
+      body: {
+        searches: searches.map(({ path, fields, search_id, query }) => ({
+          search_id,
+          query,
+          ...encodeBulkBasicFilters(check, path, fields),
+        })),
+        defaults,
+      },
+    }
+  },
+  data: BulkBasicData,
+  output: (data): BulkBasicResult => {
+    const wrapper = Array.isArray(data) ? undefined : (data as Exclude<typeof data, ReadonlyArray<unknown>>)
+    const results = wrapper === undefined ? (data as typeof BulkBasicList.Type) : wrapper.results
+    const completed = completedCount(results)
+    return {
+      results,
+      total_searches: wrapper?.total_searches ?? results.length,
+      completed_searches: wrapper?.completed_searches ?? completed,
+      failed_searches: wrapper?.failed_searches ?? results.length - completed,
+    }
+  },
+})
+
+export interface BulkSemanticFilters {
+  readonly vocabularyIds?: ReadonlyArray<string> | undefined
+  readonly domainIds?: ReadonlyArray<string> | undefined
+  readonly standardConcept?: "S" | "C" | undefined
+  readonly conceptClassId?: string | undefined
+  /** Minimum similarity, 0 to 1. */
+  readonly threshold?: number | undefined
+  /** Results for this search, 1 to 100. */
+  readonly pageSize?: number | undefined
+}
+
+export interface BulkSemanticSearch extends BulkSemanticFilters {
+  /** Your id for this search, echoed on its result (must be unique within the call). */
+  readonly searchId: string
+  /** 1 to 500 characters. */
+  readonly query: string
+}
+
+export interface BulkSemanticOptions {
+  readonly defaults?: BulkSemanticFilters | undefined
+  readonly vocabRelease?: string | undefined
+}
+
+export const BulkSemanticItem = openStruct({
+  search_id: Schema.String,
+  query: Schema.optional(Schema.NullOr(Schema.String)),
+  status: BulkStatus,
+  results: SemanticList,
+  error: Schema.optional(Schema.NullOr(Schema.Unknown)),
+  similarity_threshold: Schema.optional(Schema.NullOr(Schema.Number)),
+  result_count: Schema.optional(Schema.NullOr(Schema.Number)),
+  duration: Schema.optional(Schema.NullOr(Schema.Number)),
+})
+export type BulkSemanticItem = typeof BulkSemanticItem.Type
+
+const BulkSemanticList = Schema.Array(BulkSemanticItem)
+const BulkSemanticData = Schema.Union([
+  openStruct({
+    results: BulkSemanticList,
+    total_searches: Schema.optional(Schema.Number),
+    completed_count: Schema.optional(Schema.Number),
+    failed_count: Schema.optional(Schema.Number),
+    total_duration: Schema.optional(Schema.NullOr(Schema.Number)),
+  }),
+  BulkSemanticList,
+])
+
+export interface BulkSemanticResult {
+  readonly results: ReadonlyArray<BulkSemanticItem>
+  readonly total_searches: number
+  /** The wire's name for this endpoint (bulk basic says `completed_searches`). */
+  readonly completed_count: number
+  readonly failed_count: number
+  readonly total_duration?: number | undefined
+}
+
+const bulkSemanticFilterKeys = [
+  "vocabularyIds",
+  "domainIds",
+  "standardConcept",
+  "conceptClassId",
+  "threshold",
+  "pageSize",
+] as const
+
+const encodeBulkSemanticFilters = (check: Checker, path: string, f: Partial<Record<string, unknown>>) => ({
+  vocabulary_ids: check.optionalTextList(`${path}.vocabularyIds`, f.vocabularyIds),
+  domain_ids: check.optionalTextList(`${path}.domainIds`, f.domainIds),
+  standard_concept: check.optionalLiteral(`${path}.standardConcept`, f.standardConcept, ["S", "C"]),
+  concept_class_id: check.optionalText(`${path}.conceptClassId`, f.conceptClassId),
+  threshold: check.optionalNumber(`${path}.threshold`, f.threshold, 0, 1),
+  page_size: check.optionalInteger(`${path}.pageSize`, f.pageSize, 1, 100),
+})
+
+/**
+ * `POST /search/semantic-bulk`: up to 25 semantic searches (queries of 1–500 characters). More
+ * than 25 is a `ValidationError` (nothing is sent or cut); split larger sets across calls.
+ */
+export const bulkSemantic = makeOperation({
+  resource: "search",
+  name: "bulkSemantic",
+  method: "POST",
+  path: "/search/semantic-bulk",
+  safeToReplay: true,
+  pagination: "none",
+  encode: (
+    input: {
+      readonly searches: ReadonlyArray<BulkSemanticSearch>
+      readonly options?: BulkSemanticOptions | undefined
+    },
+    check,
+  ) => {
+    const searches = checkSearches(
+      check,
+      input.searches,
+      bulkSemanticLimit,
+      semanticQueryLength,
+      bulkSemanticFilterKeys,
+    )
+    const o = check.options("options", input.options, ["defaults", "vocabRelease"])
+    const defaults =
+      o.defaults === undefined || o.defaults === null
+        ? undefined
+        : encodeBulkSemanticFilters(
+            check,
+            "options.defaults",
+            check.options("options.defaults", o.defaults, bulkSemanticFilterKeys),
+          )
+    return {
+      query: { vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease) },
+      body: {
+        searches: searches.map(({ path, fields, search_id, query }) => ({
+          search_id,
+          query,
+          ...encodeBulkSemanticFilters(check, path, fields),
+        })),
+        defaults,
+      },
+    }
+  },
+  data: BulkSemanticData,
+  output: (data): BulkSemanticResult => {
+    const wrapper = Array.isArray(data) ? undefined : (data as Exclude<typeof data, ReadonlyArray<unknown>>)
+    const results = wrapper === undefined ? (data as typeof BulkSemanticList.Type) : wrapper.results
+    const completed = completedCount(results)
+    return {
+      results,
+      total_searches: wrapper?.total_searches ?? results.length,
+      completed_count: wrapper?.completed_count ?? completed,
+      failed_count: wrapper?.failed_count ?? results.length - completed,
+      total_duration: wrapper?.total_duration ?? undefined,
+    }
+  },
+})
+
+export interface SimilarSearchRequest {
+  /** Give exactly one of `conceptId`, `conceptName` and `query`. */
+  readonly conceptId?: number | undefined
+  readonly conceptName?: string | undefined
+  readonly query?: string | undefined
+  /** Server default `hybrid`. */
+  readonly algorithm?: "semantic" | "lexical" | "hybrid" | undefined
+  /** 0 to 1 (server default 0.7). */
+  readonly similarityThreshold?: number | undefined
+  /** Number of results, 1 to 1000 (not paged). */
+  readonly pageSize?: number | undefined
+  readonly vocabularyIds?: ReadonlyArray<string> | undefined
+  readonly domainIds?: ReadonlyArray<string> | undefined
+  readonly standardConcept?: "S" | "C" | "N" | undefined
+  readonly includeInvalid?: boolean | undefined
+  readonly includeScores?: boolean | undefined
+  readonly includeExplanations?: boolean | undefined
+  readonly vocabRelease?: string | undefined
+}
+
+export const SimilarConcept = openStruct({
+  ...conceptSummaryFields,
+  similarity_score: Schema.Number,
+  matched_text: Schema.optional(Schema.NullOr(Schema.String)),
+  scores: Schema.optional(
+    openStruct({
+      semantic: Schema.optional(Schema.NullOr(Schema.Number)),
+      lexical: Schema.optional(Schema.NullOr(Schema.Number)),
+      hybrid: Schema.optional(Schema.NullOr(Schema.Number)),
+    }),
+  ),
+  explanation: Schema.optional(Schema.NullOr(Schema.String)),
+  similarity_explanation: Schema.optional(Schema.NullOr(Schema.String)),
+})
+export type SimilarConcept = typeof SimilarConcept.Type
+
+const SimilarData = openStruct({
+  similar_concepts: Schema.Array(SimilarConcept),
+  search_metadata: Schema.optional(
+    openStruct({
+      original_query: Schema.optional(Schema.NullOr(Schema.String)),
+      algorithm_used: Schema.optional(Schema.String),
+      similarity_threshold: Schema.optional(Schema.Number),
+      total_candidates: Schema.optional(Schema.Number),
+      results_returned: Schema.optional(Schema.Number),
+      processing_time_ms: Schema.optional(Schema.Number),
+      embedding_latency_ms: Schema.optional(Schema.NullOr(Schema.Number)),
+    }),
+  ),
+})
+
+/** `POST /search/similar`: concepts similar to a concept id, a concept name or free text. */
+export const similar = makeOperation({
+  resource: "search",
+  name: "similar",
+  method: "POST",
+  path: "/search/similar",
+  safeToReplay: true,
+  pagination: "none",
+  encode: (input: SimilarSearchRequest | undefined, check) => {
+    const r = check.options("request", input, [
+      "conceptId",
+      "conceptName",
+      "query",
+      "algorithm",
+      "similarityThreshold",
+      "pageSize",
+      "vocabularyIds",
+      "domainIds",
+      "standardConcept",
+      "includeInvalid",
+      "includeScores",
+      "includeExplanations",
+      "vocabRelease",
+    ])
+    const given = (["conceptId", "conceptName", "query"] as const).filter(
+      (key) => r[key] !== undefined && r[key] !== null,
+    )
+    if (given.length !== 1) {
+      check.report(
+        "request",
+        given.length === 0
+          ? "must give one of conceptId, conceptName and query"
+          : `must give only one of conceptId, conceptName and query (got ${given.join(", ")})`,
+      )
+    }
+    return {
+      query: { vocabRelease: check.optionalText("request.vocabRelease", r.vocabRelease) },
+      body: {
+        concept_id: given.includes("conceptId")
+          ? check.conceptId("request.conceptId", r.conceptId)
+          : undefined,
+        concept_name: check.optionalText("request.conceptName", r.conceptName),
+        query: check.optionalText("request.query", r.query),
+        algorithm: check.optionalLiteral("request.algorithm", r.algorithm, ["semantic", "lexical", "hybrid"]),
+        similarity_threshold: check.optionalNumber(
+          "request.similarityThreshold",
+          r.similarityThreshold,
+          0,
+          1,
+        ),
+        page_size: check.optionalInteger("request.pageSize", r.pageSize, 1, 1000),
+        vocabulary_ids: check.optionalTextList("request.vocabularyIds", r.vocabularyIds),
+        domain_ids: check.optionalTextList("request.domainIds", r.domainIds),
+        standard_concept: check.optionalLiteral(
+          "request.standardConcept",
+          r.standardConcept,
+          standardConcepts,
+        ),
+        include_invalid: check.optionalBoolean("request.includeInvalid", r.includeInvalid),
+        include_scores: check.optionalBoolean("request.includeScores", r.includeScores),
+        include_explanations: check.optionalBoolean("request.includeExplanations", r.includeExplanations),
+      },
+    }
+  },
+  data: SimilarData,
+  output: (data) => data,
 })
 
 /** The search methods of both clients. */
@@ -143,4 +807,41 @@ export const methods = {
     query,
     options,
   })),
+  advanced: method(advanced, 1, ([query]: [query: string], options: AdvancedSearchOptions | undefined) => ({
+    query,
+    options,
+  })),
+  autocomplete: method(
+    autocomplete,
+    1,
+    ([query]: [query: string], options: AutocompleteOptions | undefined) => ({
+      query,
+      options,
+    }),
+  ),
+  semantic: method(semantic, 1, ([query]: [query: string], options: SemanticSearchOptions | undefined) => ({
+    query,
+    options,
+  })),
+  bulkBasic: method(
+    bulkBasic,
+    1,
+    ([searches]: [searches: ReadonlyArray<BulkBasicSearch>], options: BulkBasicOptions | undefined) => ({
+      searches,
+      options,
+    }),
+  ),
+  bulkSemantic: method(
+    bulkSemantic,
+    1,
+    (
+      [searches]: [searches: ReadonlyArray<BulkSemanticSearch>],
+      options: BulkSemanticOptions | undefined,
+    ) => ({
+      searches,
+      options,
+    }),
+  ),
+  /** `similar(request)`: the request object is the trailing options argument. */
+  similar: method(similar, 0, (_args: [], request: SimilarSearchRequest | undefined) => request),
 }

@@ -38,8 +38,21 @@ export interface Checker {
   ) => L | undefined
   readonly optionalNumber: (path: string, value: unknown, min: number, max: number) => number | undefined
   readonly optionalInteger: (path: string, value: unknown, min: number, max: number) => number | undefined
-  /** A list sent comma-joined: every item a string without commas (empty items are dropped later). */
-  readonly optionalTextList: (path: string, value: unknown) => ReadonlyArray<string> | undefined
+  /**
+   * A list sent comma-joined: every item a string without commas (empty items are dropped later).
+   * `maxItems` caps the number of non-empty items (the caller's whole list is reported, never cut).
+   */
+  readonly optionalTextList: (
+    path: string,
+    value: unknown,
+    maxItems?: number,
+  ) => ReadonlyArray<string> | undefined
+  /** A string of `min` (not counting outer spaces) to `max` characters. */
+  readonly textOfLength: (path: string, value: unknown, min: number, max: number) => string
+  /** An array with `min` to `max` items; each item is then checked by the caller. */
+  readonly list: (path: string, value: unknown, min: number, max: number) => ReadonlyArray<unknown>
+  /** A list of concept ids with `min` to `max` items, each a valid concept id. */
+  readonly conceptIdList: (path: string, value: unknown, min: number, max: number) => ReadonlyArray<number>
 }
 
 export const makeChecker = (): Checker => {
@@ -51,6 +64,16 @@ export const makeChecker = (): Checker => {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
       report(path, `must be an integer from ${min} to ${max} (got ${describe(value)})`)
       return undefined
+    }
+    return value
+  }
+  const checkedList = (path: string, value: unknown, min: number, max: number): ReadonlyArray<unknown> => {
+    if (!Array.isArray(value)) {
+      report(path, `must be an array of ${min} to ${max} items (got ${describe(value)})`)
+      return []
+    }
+    if (value.length < min || value.length > max) {
+      report(path, `must have ${min} to ${max} items (got ${value.length})`)
     }
     return value
   }
@@ -118,7 +141,7 @@ export const makeChecker = (): Checker => {
     },
     optionalInteger: (path, value, min, max) =>
       value === undefined || value === null ? undefined : integer(path, value, min, max),
-    optionalTextList: (path, value) => {
+    optionalTextList: (path, value, maxItems) => {
       if (value === undefined || value === null) return undefined
       if (!Array.isArray(value)) {
         report(path, `must be an array of strings (got ${describe(value)})`)
@@ -129,7 +152,34 @@ export const makeChecker = (): Checker => {
         else if (item.includes(","))
           report(`${path}[${index}]`, "must not contain a comma (lists are sent comma-joined)")
       })
+      const count = value.filter((item) => item !== "").length
+      if (maxItems !== undefined && count > maxItems) {
+        report(path, `must have at most ${maxItems} items (got ${count})`)
+      }
       return value as ReadonlyArray<string>
     },
+    textOfLength: (path, value, min, max) => {
+      if (typeof value !== "string") {
+        report(path, `must be a string of ${min} to ${max} characters (got ${describe(value)})`)
+        return ""
+      }
+      // Blank padding does not count towards the minimum, but it is sent, so it counts towards the maximum.
+      if (value.trim().length < min || value.length > max) {
+        report(
+          path,
+          `must be ${min} to ${max} characters long (got ${value.length}, ${value.trim().length} without outer spaces)`,
+        )
+      }
+      return value
+    },
+    list: (path, value, min, max) => checkedList(path, value, min, max),
+    conceptIdList: (path, value, min, max) =>
+      checkedList(path, value, min, max).map((item, index) => {
+        if (typeof item !== "number" || !Number.isSafeInteger(item) || item < 0) {
+          report(`${path}[${index}]`, `must be a non-negative integer concept id (got ${describe(item)})`)
+          return 0
+        }
+        return item
+      }),
   }
 }
