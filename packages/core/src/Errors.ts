@@ -112,6 +112,21 @@ export class CredentialsError extends Data.TaggedError("CredentialsError")<{
   readonly retryable: boolean
 }> {}
 
+/**
+ * A page walk (`<name>Iter`, `<name>Pages`, `<name>All`) could not go on: the server made no progress
+ * (`no_progress`: an empty page still saying `has_next`, or the same page twice), or a stream hit its
+ * `maxPages` cap with pages left (`max_pages`; the eager `<name>All` reports `complete: false` instead).
+ */
+export class PaginationError extends Data.TaggedError("PaginationError")<{
+  readonly message: string
+  readonly reason: "no_progress" | "max_pages"
+  readonly operation?: string | undefined
+  /** The page number at which the walk stopped. */
+  readonly page: number
+  readonly pagesFetched: number
+  readonly retryable: boolean
+}> {}
+
 /** Every error an OMOPHub operation can fail with. */
 export type OmopHubError =
   | AuthenticationError
@@ -128,6 +143,7 @@ export type OmopHubError =
   | ConfigurationError
   | ValidationError
   | CredentialsError
+  | PaginationError
 
 /** The `_tag` of every member of {@link OmopHubError}. */
 export const errorTags = [
@@ -145,6 +161,7 @@ export const errorTags = [
   "ConfigurationError",
   "ValidationError",
   "CredentialsError",
+  "PaginationError",
 ] as const satisfies ReadonlyArray<OmopHubError["_tag"]>
 
 /** True for any error of the SDK's family. */

@@ -8,12 +8,14 @@
 
 // Clients
 export {
+  type BoundMethod,
   bindEffect,
   bindPromise,
   type CallOptions,
   type EffectCallOptions,
   type EffectMethods,
   type PromiseMethods,
+  type PromiseRunner,
 } from "./client/Bind.ts"
 export {
   type ClientOptions,
@@ -25,6 +27,13 @@ export {
   type Resources,
   resources,
 } from "./client/OmopHubClient.ts"
+export {
+  type CollectedItems,
+  type CollectOptions,
+  defaultItemLimit,
+  defaultMaxPages,
+  type PageWalkOptions,
+} from "./client/Pagination.ts"
 export { createClient, OMOPHub } from "./client/PromiseClient.ts"
 // Credentials
 export { apiKeyLabel, fingerprint, InvalidApiKey, parseApiKey } from "./credentials/ApiKey.ts"
@@ -92,13 +101,38 @@ export {
   RequestPipeline,
   type RequestPipelineShape,
 } from "./http/RequestPipeline.ts"
+export {
+  makeMemoryCacheStore,
+  type ResolvedCacheConfig,
+  type ResponseCacheOptions,
+  type ResponseCacheStore,
+} from "./http/ResponseCache.ts"
 export { parseRateLimitReset, parseRetryAfter } from "./http/RetryAfter.ts"
 export { type RetryInfo, type RetryingOptions, retryDelay, retrying } from "./http/RetryPolicy.ts"
 export { userAgent } from "./http/UserAgent.ts"
 
 // Resources (descriptors) and response models
 export * as Concepts from "./resources/Concepts.ts"
-export { Concept } from "./resources/Models.ts"
+export * as Domains from "./resources/Domains.ts"
+export * as Fhir from "./resources/Fhir.ts"
+export {
+  type FhirBatchResult,
+  type FhirCodeableConceptOptions,
+  type FhirCodeableConceptResult,
+  FhirConcept,
+  FhirResolution,
+  type FhirResolveError,
+  type FhirResolveFailure,
+  type FhirResolveOptions,
+  FhirResolveResult,
+  type FhirResourceType,
+  isFhirResolved,
+} from "./resources/Fhir.ts"
+export type { FhirCodeableConcept, FhirCoding, FhirCodingInput } from "./resources/FhirTypes.ts"
+export { type FhirVersion, fhirServerUrl, fhirVersions } from "./resources/FhirUrl.ts"
+export * as Hierarchy from "./resources/Hierarchy.ts"
+export * as Mappings from "./resources/Mappings.ts"
+export { Concept, ConceptRelationship, ConceptSummary, Mapping, Synonym } from "./resources/Models.ts"
 export {
   type EncodedInput,
   type HttpMethod,
@@ -108,8 +142,11 @@ export {
   type QueryValue,
   type ResponseMeta,
 } from "./resources/Operation.ts"
+export type { PageOptions } from "./resources/PageQuery.ts"
+export * as Relationships from "./resources/Relationships.ts"
 export * as Search from "./resources/Search.ts"
 export { type Checker, makeChecker } from "./resources/Validate.ts"
+export * as Vocabularies from "./resources/Vocabularies.ts"
 
 // Runtime services the adapters implement
 export { Env, type EnvShape } from "./runtime/Env.ts"

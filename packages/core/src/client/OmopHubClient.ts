@@ -15,7 +15,7 @@ import { Credentials } from "../credentials/Credentials.ts"
 import { layerCredentials } from "../credentials/CredentialsCache.ts"
 import type { CredentialProvider } from "../credentials/Provider.ts"
 import { fromValue } from "../credentials/ValueProvider.ts"
-import { ConfigurationError, type CredentialsError, type OmopHubError } from "../Errors.ts"
+import { ConfigurationError, type CredentialsError } from "../Errors.ts"
 import { ClientConfig, type ClientConfigOptions } from "../http/Config.ts"
 import * as KyTransport from "../http/KyTransport.ts"
 import { type RateLimitSnapshot, RateLimitStore } from "../http/RateLimitState.ts"
@@ -25,11 +25,13 @@ import * as Domains from "../resources/Domains.ts"
 import * as Fhir from "../resources/Fhir.ts"
 import * as Hierarchy from "../resources/Hierarchy.ts"
 import * as Mappings from "../resources/Mappings.ts"
+import type { AnyMethod } from "../resources/Operation.ts"
 import * as Relationships from "../resources/Relationships.ts"
 import * as Search from "../resources/Search.ts"
 import * as Vocabularies from "../resources/Vocabularies.ts"
 import type { HttpTransport } from "../runtime/HttpTransport.ts"
-import { bindEffect, type EffectMethods } from "./Bind.ts"
+import { batchConceptGet, batchFhirResolve, batchMappingMap } from "./Batching.ts"
+import { type BoundMethod, bindEffect, type EffectMethods } from "./Bind.ts"
 
 /** Every resource's methods; adding an endpoint means adding it to its resource's `methods`. */
 export const resources = {
@@ -79,24 +81,45 @@ export class OmopHubClient extends Context.Service<OmopHubClient, OmopHubClientS
 }
 
 /** Builds the client from a pipeline (the resources are descriptors handed to it). */
-export const make: Effect.Effect<OmopHubClientShape, never, RequestPipeline | Credentials | RateLimitStore> =
-  Effect.gen(function* () {
-    const pipeline = yield* RequestPipeline
-    const credentials = yield* Credentials
-    const store = yield* RateLimitStore
-    const bound = Object.fromEntries(
-      Object.entries(resources).map(([name, methods]) => [name, bindEffect(pipeline, methods)]),
-    ) as { readonly [K in keyof Resources]: EffectMethods<Resources[K]> }
-    return OmopHubClient.of({
-      ...bound,
-      rateLimit: {
-        current: Effect.flatMap(credentials.get, (credential) => store.get(credential.fingerprint)),
-        changes: Stream.unwrap(
-          Effect.map(credentials.get, (credential) => store.changes(credential.fingerprint)),
-        ),
-      },
-    })
+export const make: Effect.Effect<
+  OmopHubClientShape,
+  never,
+  RequestPipeline | Credentials | RateLimitStore | ClientConfig
+> = Effect.gen(function* () {
+  const pipeline = yield* RequestPipeline
+  const credentials = yield* Credentials
+  const store = yield* RateLimitStore
+  const config = yield* ClientConfig
+  const overrides: Partial<Record<keyof Resources, Record<string, BoundMethod>>> = {}
+  if (config.batching.enabled) {
+    const plain = (methods: Record<string, AnyMethod>, name: string) =>
+      (bindEffect(pipeline, methods) as unknown as Record<string, BoundMethod>)[name]!
+    overrides.concepts = {
+      get: batchConceptGet(pipeline, plain(Concepts.methods, "get"), config.batching),
+    }
+    overrides.mappings = {
+      map: batchMappingMap(pipeline, plain(Mappings.methods, "map"), config.batching),
+    }
+    overrides.fhir = {
+      resolve: batchFhirResolve(pipeline, plain(Fhir.methods, "resolve"), config.batching),
+    }
+  }
+  const bound = Object.fromEntries(
+    Object.entries(resources).map(([name, methods]) => [
+      name,
+      bindEffect(pipeline, methods, overrides[name as keyof Resources]),
+    ]),
+  ) as { readonly [K in keyof Resources]: EffectMethods<Resources[K]> }
+  return OmopHubClient.of({
+    ...bound,
+    rateLimit: {
+      current: Effect.flatMap(credentials.get, (credential) => store.get(credential.fingerprint)),
+      changes: Stream.unwrap(
+        Effect.map(credentials.get, (credential) => store.changes(credential.fingerprint)),
+      ),
+    },
   })
+})
 
 /**
  * The client over services supplied by the caller (runtime adapters supply `Credentials` with their

@@ -11,6 +11,12 @@
  * flight and any backoff wait) and the promise rejects with `signal.reason` (normally a DOMException
  * named `AbortError`), not with an SDK error: the caller asked for it.
  *
+ * Paged methods also come as `<name>Iter` (an `AsyncIterable` of items), `<name>Pages` (of pages)
+ * and `<name>All` (a promise of `{ items, complete, stoppedBy, pagesFetched, totalItems }`); the
+ * iterables fetch one page per step, stop fetching on `break`, and reject with `signal.reason` once
+ * their `signal` aborts. Calls go through the Effect client, so automatic batching and the response
+ * cache work the same in both APIs.
+ *
  * @module
  */
 import * as Cause from "effect/Cause"
@@ -22,8 +28,14 @@ import * as Stream from "effect/Stream"
 import { ConfigurationError, type OmopHubError } from "../Errors.ts"
 import { resolveClientConfig } from "../http/Config.ts"
 import type { RateLimitSnapshot } from "../http/RateLimitState.ts"
-import { RequestPipeline } from "../http/RequestPipeline.ts"
-import { bindPromise, type CallOptions, type PromiseMethods } from "./Bind.ts"
+import type { RequestPipeline } from "../http/RequestPipeline.ts"
+import {
+  type BoundMethod,
+  bindPromise,
+  type CallOptions,
+  type PromiseMethods,
+  type PromiseRunner,
+} from "./Bind.ts"
 import { type ClientOptions, layer, OmopHubClient, type Resources, resources } from "./OmopHubClient.ts"
 
 export type { CallOptions }
@@ -61,19 +73,23 @@ export class OMOPHub {
     }
     this.#runtime = ManagedRuntime.make(layer(options))
     const client = Effect.service(OmopHubClient)
-    const pipeline = Effect.service(RequestPipeline)
-    const run = <A>(
-      effect: (p: RequestPipeline["Service"]) => Effect.Effect<A, OmopHubError>,
-      signal: AbortSignal | undefined,
-    ) => this.#run(Effect.flatMap(pipeline, effect), signal)
-    this.concepts = bindPromise(resources.concepts, run)
-    this.search = bindPromise(resources.search, run)
-    this.vocabularies = bindPromise(resources.vocabularies, run)
-    this.domains = bindPromise(resources.domains, run)
-    this.hierarchy = bindPromise(resources.hierarchy, run)
-    this.relationships = bindPromise(resources.relationships, run)
-    this.mappings = bindPromise(resources.mappings, run)
-    this.fhir = bindPromise(resources.fhir, run)
+    const runner =
+      (resource: keyof Resources): PromiseRunner =>
+      (effect, signal) =>
+        this.#run(
+          Effect.flatMap(client, (c) =>
+            effect(c[resource] as unknown as Readonly<Record<string, BoundMethod>>),
+          ),
+          signal,
+        )
+    this.concepts = bindPromise(resources.concepts, runner("concepts"))
+    this.search = bindPromise(resources.search, runner("search"))
+    this.vocabularies = bindPromise(resources.vocabularies, runner("vocabularies"))
+    this.domains = bindPromise(resources.domains, runner("domains"))
+    this.hierarchy = bindPromise(resources.hierarchy, runner("hierarchy"))
+    this.relationships = bindPromise(resources.relationships, runner("relationships"))
+    this.mappings = bindPromise(resources.mappings, runner("mappings"))
+    this.fhir = bindPromise(resources.fhir, runner("fhir"))
     const runtime = this.#runtime
     this.rateLimit = {
       current: (options) =>

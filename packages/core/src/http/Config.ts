@@ -10,6 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ConfigurationError } from "../Errors.ts"
 import { Env } from "../runtime/Env.ts"
+import { defaultCacheConfig, type ResolvedCacheConfig, type ResponseCacheOptions } from "./ResponseCache.ts"
 
 export const defaultBaseUrl = "https://api.omophub.com/v1"
 
@@ -37,6 +38,14 @@ export interface ClientConfigOptions {
   readonly onRateLimitExhausted?: "wait" | "fail" | undefined
   /** Allow plain `http://` to non-loopback hosts. Off by default: the key would travel in clear text. */
   readonly allowInsecureHttp?: boolean | undefined
+  /**
+   * Coalesce concurrent `concepts.get` calls into `POST /concepts/batch` requests (on by default).
+   * `false` sends one request per call; `{ windowMs }` waits that long (default 0: the current tick)
+   * to gather more calls into a batch.
+   */
+  readonly batching?: boolean | { readonly windowMs?: number | undefined } | undefined
+  /** Response cache (off by default): `true` for an in-memory LRU, or its options. See `ResponseCache.ts`. */
+  readonly cache?: boolean | ResponseCacheOptions | undefined
 }
 
 /** The checked configuration the pipeline works with. */
@@ -53,6 +62,9 @@ export interface ResolvedClientConfig {
   readonly concurrency: number
   readonly requestsPerSecond: number | undefined
   readonly onRateLimitExhausted: "wait" | "fail"
+  readonly batching: { readonly enabled: boolean; readonly windowMs: number }
+  /** `undefined` when caching is off. */
+  readonly cache: ResolvedCacheConfig | undefined
 }
 
 export class ClientConfig extends Context.Service<ClientConfig, ResolvedClientConfig>()(
@@ -157,6 +169,11 @@ export const resolveClientConfig = (
     return fail("userAgent must be printable ASCII")
   }
 
+  const batching = resolveBatching(options.batching)
+  if (batching instanceof ConfigurationError) return batching
+  const cache = resolveCache(options.cache)
+  if (cache instanceof ConfigurationError) return cache
+
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     const lower = name.toLowerCase()
@@ -185,7 +202,50 @@ export const resolveClientConfig = (
     concurrency,
     requestsPerSecond,
     onRateLimitExhausted,
+    batching,
+    cache,
   }
+}
+
+const resolveBatching = (
+  option: ClientConfigOptions["batching"],
+): ResolvedClientConfig["batching"] | ConfigurationError => {
+  if (option === undefined || option === true) return { enabled: true, windowMs: 0 }
+  if (option === false) return { enabled: false, windowMs: 0 }
+  if (typeof option !== "object" || option === null) return fail("batching must be a boolean or { windowMs }")
+  const windowMs = option.windowMs ?? 0
+  return checkInteger("batching.windowMs", windowMs, 0, 10_000) ?? { enabled: true, windowMs }
+}
+
+const resolveCache = (
+  option: ClientConfigOptions["cache"],
+): ResolvedCacheConfig | undefined | ConfigurationError => {
+  if (option === undefined || option === false) return undefined
+  if (option === true) return defaultCacheConfig
+  if (typeof option !== "object" || option === null) return fail("cache must be a boolean or cache options")
+  const resolved: ResolvedCacheConfig = {
+    maxEntries: option.maxEntries ?? defaultCacheConfig.maxEntries,
+    ttlMs: option.ttlMs ?? defaultCacheConfig.ttlMs,
+    pinnedTtlMs: option.pinnedTtlMs ?? defaultCacheConfig.pinnedTtlMs,
+    store: option.store,
+  }
+  const problem =
+    checkInteger("cache.maxEntries", resolved.maxEntries, 1, 10_000_000) ??
+    checkInteger("cache.ttlMs", resolved.ttlMs, 1, maxTimerMs * 100) ??
+    checkInteger("cache.pinnedTtlMs", resolved.pinnedTtlMs, 1, maxTimerMs * 100)
+  if (problem) return problem
+  const store = resolved.store
+  if (
+    store !== undefined &&
+    (typeof store !== "object" ||
+      store === null ||
+      typeof store.get !== "function" ||
+      typeof store.set !== "function" ||
+      typeof store.delete !== "function")
+  ) {
+    return fail("cache.store must have get, set and delete functions")
+  }
+  return resolved
 }
 
 /** Same as {@link resolveClientConfig}, reading `OMOPHUB_API_URL` through the optional `Env` service. */

@@ -8,15 +8,22 @@
  * 4. retries in one place (`retrying`), within the call's deadline;
  * 5. on `invalid_api_key`: invalidates the credential, gets it again and replays once if it changed;
  * 6. decodes the success envelope with the descriptor's schema → `DecodeError` with a path.
+ * With the response cache on (`cache` option), steps 3 to 6 sit behind a cache lookup keyed by the
+ * key's fingerprint, method, URL and body: a hit is decoded from the stored body and costs no
+ * rate-limit permit; identical requests in flight share one request; only successes are stored.
  * The whole call (all attempts and waits) runs under `timeoutMs` → `TimeoutError`. Each call is a
  * span `omophub.<resource>.<operation>` carrying the method, route template, status, attempts and
  * request id; debug logs carry the same. Neither ever holds a key, a header or a filled URL.
  *
  * @module
  */
+
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -38,6 +45,7 @@ import { type DecodedEnvelope, makeEnvelopeDecoder } from "./Envelope.ts"
 import { makeRateLimitGate } from "./RateLimitGate.ts"
 import { RateLimitStore, readRateLimitHeaders } from "./RateLimitState.ts"
 import { buildRequest } from "./RequestBuilder.ts"
+import { makeResponseCache } from "./ResponseCache.ts"
 import { retrying } from "./RetryPolicy.ts"
 import { userAgent } from "./UserAgent.ts"
 
@@ -51,8 +59,8 @@ export interface RequestOptions {
 }
 
 export interface RequestPipelineShape {
-  readonly execute: <Input, Data, Output>(
-    operation: Operation<Input, Data, Output>,
+  readonly execute: <Input, Data, Output, Item = never>(
+    operation: Operation<Input, Data, Output, Item>,
     input: Input,
     options?: RequestOptions,
   ) => Effect.Effect<Output, OmopHubError>
@@ -110,8 +118,35 @@ export const makeRequestPipeline: Effect.Effect<
     ) => Effect.Effect<DecodedEnvelope<Data>, OmopHubError>
   }
 
-  const execute = <Input, Data, Output>(
-    operation: Operation<Input, Data, Output>,
+  const cache = config.cache === undefined ? undefined : makeResponseCache(config.cache)
+  // Requests in flight by cache key; a follower gets the leader's output, or `none` when the
+  // leader was interrupted (the follower then tries again itself).
+  const flights = new Map<string, Deferred.Deferred<Option.Option<unknown>, OmopHubError>>()
+  const sharedFlight = <A>(
+    key: string,
+    run: Effect.Effect<A, OmopHubError>,
+  ): Effect.Effect<A, OmopHubError> =>
+    Effect.suspend(() => {
+      const existing = flights.get(key)
+      if (existing !== undefined) {
+        return Effect.flatMap(Deferred.await(existing), (shared) =>
+          Option.isSome(shared) ? Effect.succeed(shared.value as A) : sharedFlight(key, run),
+        )
+      }
+      const flight = Deferred.makeUnsafe<Option.Option<unknown>, OmopHubError>()
+      flights.set(key, flight)
+      return Effect.onExit(run, (exit) =>
+        Effect.suspend(() => {
+          flights.delete(key)
+          if (Exit.isSuccess(exit)) return Deferred.succeed(flight, Option.some(exit.value))
+          if (Cause.hasInterruptsOnly(exit.cause)) return Deferred.succeed(flight, Option.none())
+          return Deferred.failCause(flight, exit.cause)
+        }),
+      )
+    })
+
+  const execute = <Input, Data, Output, Item = never>(
+    operation: Operation<Input, Data, Output, Item>,
     input: Input,
     options?: RequestOptions,
   ): Effect.Effect<Output, OmopHubError> =>
@@ -121,6 +156,7 @@ export const makeRequestPipeline: Effect.Effect<
       let attempts = 0
       let lastStatus: number | undefined
       let lastRequestId: string | undefined
+      let cacheOutcome: "hit" | "miss" | undefined
 
       const program = Effect.gen(function* () {
         const check = makeChecker()
@@ -215,7 +251,16 @@ export const makeRequestPipeline: Effect.Effect<
           })
 
         const credential = yield* credentials.get
-        const response = yield* send(credential).pipe(
+        const decode = (status: number, body: string) =>
+          Effect.map(
+            decoderFor(operation.data)(body, { operation: id, status, requestId: lastRequestId }),
+            (decoded) => {
+              const meta: ResponseMeta = decoded.meta
+              lastRequestId ??= meta.request_id
+              return operation.output(decoded.data, meta)
+            },
+          )
+        const fetched = send(credential).pipe(
           Effect.catchIf(isRejectedKey, (rejected) =>
             // Key rotation: one fresh lookup and, if it gave another key, one replay. Never a loop.
             Effect.gen(function* () {
@@ -229,14 +274,29 @@ export const makeRequestPipeline: Effect.Effect<
             }),
           ),
         )
-        const decoded = yield* decoderFor(operation.data)(response.body, {
-          operation: id,
-          status: response.status,
-          requestId: lastRequestId,
-        })
-        const meta: ResponseMeta = decoded.meta
-        lastRequestId ??= meta.request_id
-        return operation.output(decoded.data, meta)
+        if (cache === undefined) {
+          const response = yield* fetched
+          return yield* decode(response.status, response.body)
+        }
+
+        const key = JSON.stringify([credential.fingerprint, operation.method, built.url, built.body ?? null])
+        const hit = yield* cache.lookup(key)
+        if (hit !== undefined) {
+          cacheOutcome = "hit"
+          return yield* decode(hit.status, hit.body)
+        }
+        cacheOutcome = "miss"
+        const pinned = new URL(built.url).searchParams.has("vocab_release")
+        return yield* sharedFlight(
+          key,
+          Effect.gen(function* () {
+            const response = yield* fetched
+            const output = yield* decode(response.status, response.body)
+            // Stored only once decoded: errors, including undecodable bodies, are never cached.
+            yield* cache.save(key, { status: response.status, body: response.body }, pinned)
+            return output
+          }),
+        )
       })
 
       return program.pipe(
@@ -255,17 +315,23 @@ export const makeRequestPipeline: Effect.Effect<
         Effect.onExit(() =>
           Effect.annotateCurrentSpan({
             "omophub.attempts": attempts,
+            ...(cacheOutcome === undefined ? {} : { "omophub.cache": cacheOutcome }),
             ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus }),
             ...(lastRequestId === undefined ? {} : { "omophub.request_id": lastRequestId }),
           }),
         ),
-        Effect.withSpan(`omophub.${operation.resource}.${operation.name}`, {
-          attributes: {
-            "http.request.method": operation.method,
-            "url.template": operation.path,
-            "omophub.operation": id,
+        Effect.withSpan(
+          `omophub.${operation.resource}.${operation.name}`,
+          {
+            attributes: {
+              "http.request.method": operation.method,
+              "url.template": operation.path,
+              "omophub.operation": id,
+            },
           },
-        }),
+          // The stack would point inside the SDK, and capturing it costs on every call.
+          { captureStackTrace: false },
+        ),
       )
     })
 

@@ -61,7 +61,7 @@ describe("Effect client", () => {
 describe("rate limits", () => {
   it("a burst beyond the server limit completes, the excess waiting for the next window", async () => {
     sandbox.control.setRateLimit({ limit: 3, windowMs: 1000 })
-    const client = createClient({ apiKey, baseUrl: sandbox.url, rateLimitState: "isolated" })
+    const client = createClient({ apiKey, baseUrl: sandbox.url, rateLimitState: "isolated", batching: false })
     try {
       const ids = [201826, 320128, 4329847, 1112807, 201826, 320128]
       const results = await Promise.all(ids.map((id) => client.concepts.get(id)))
