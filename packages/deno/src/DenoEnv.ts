@@ -2,7 +2,7 @@
  * Environment variables from `Deno.env`, honouring Deno's permission model: the adapter asks only
  * for `OMOPHUB_*` variables and the few that locate the home and configuration folders, and reports
  * `RuntimeUnavailable` (never prompts, never throws) when the permission was not granted. Run with
- * `--allow-env=OMOPHUB_API_KEY,OMOPHUB_BASE_URL,HOME,XDG_CONFIG_HOME` (or plain `--allow-env`).
+ * `--allow-env=OMOPHUB_API_KEY,OMOPHUB_API_URL,HOME,XDG_CONFIG_HOME` (or plain `--allow-env`).
  *
  * @module
  */

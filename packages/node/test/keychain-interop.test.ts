@@ -31,7 +31,7 @@ const missingCommands = () =>
   })
 
 describe.runIf(process.platform === "linux")("keychain interop: secret-tool, Node, Deno, Bun", () => {
-  it("share the same Secret Service entries", { timeout: 90_000 }, async () => {
+  it("share the same Secret Service entries", { timeout: 150_000 }, async () => {
     const missing = missingCommands()
     if (missing.length > 0) {
       throw new Error(
@@ -40,7 +40,7 @@ describe.runIf(process.platform === "linux")("keychain interop: secret-tool, Nod
     }
     const { stdout } = await promisify(execFile)("dbus-run-session", ["--", "bash", script], {
       env: { ...process.env, PATH },
-      timeout: 80_000,
+      timeout: 140_000,
     })
     const steps = new Map(
       stdout
@@ -81,5 +81,16 @@ describe.runIf(process.platform === "linux")("keychain interop: secret-tool, Nod
     expect(value("delete-again-deno")).toBe(false)
     expect(value("delete-default-bun")).toBe(true)
     expect(value("get-deleted-default-bun")).toBeNull()
+
+    for (const runtime of ["node", "deno", "bun"]) {
+      expect(value(`store-kc-${runtime}`)).toBe("keychain")
+      for (const writer of ["node", "deno", "bun"]) {
+        expect(value(`resolve-kc-${writer}-${runtime}`)).toBe(`keychain:omophub/kc-${writer}:oh_kc_${writer}`)
+      }
+      expect(value(`resolve-r-sdk-${runtime}`)).toBe("keychain:omophub/api_key:oh_r_sdk_key")
+    }
+    // Nothing found: every source tried is listed, the keychain included.
+    expect(steps.get("resolve-missing-node")).toMatchObject({ error: "CredentialNotFound" })
+    expect(JSON.stringify(steps.get("resolve-missing-node"))).not.toContain("oh_")
   })
 })

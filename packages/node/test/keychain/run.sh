@@ -67,3 +67,26 @@ step delete-again-node via node delete "$service" acct-bun
 step delete-again-deno via deno delete "$service" acct-bun
 step delete-default-bun via bun delete "$service" default
 step get-deleted-default-bun via bun get "$service" default
+
+# 5. storeApiKey and the default chain: what one runtime stores, the others' default chains find
+# (account = profile), and the R SDK's entry (username api_key) backs the default profile. Nothing
+# else may answer first: no key variable, an empty config folder.
+unset OMOPHUB_API_KEY OMOPHUB_PROFILE OMOPHUB_CREDENTIALS_FILE
+export XDG_CONFIG_HOME="$scratch/config"
+chain() {
+  local runtime="$1"; shift
+  case "$runtime" in
+    node) node "$repo/packages/node/test/keychain/chain-cli.ts" "$@" ;;
+    deno) deno run --no-prompt --allow-run=secret-tool --allow-env --allow-read "$repo/packages/deno/test/keychain/chain-cli.ts" "$@" ;;
+    bun) bun "$repo/packages/bun/test/keychain/chain-cli.ts" "$@" ;;
+  esac
+}
+echo "store-kc-node=$(printf 'oh_kc_node' | chain node store kc-node)"
+echo "store-kc-deno=$(printf 'oh_kc_deno' | chain deno store kc-deno)"
+echo "store-kc-bun=$(printf 'oh_kc_bun' | chain bun store kc-bun)"
+for runtime in node deno bun; do
+  for account in kc-node kc-deno kc-bun; do step "resolve-$account-$runtime" chain "$runtime" resolve "$account"; done
+done
+printf 'oh_r_sdk_key' | secret-tool store --label=omophub service omophub username api_key
+for runtime in node deno bun; do step "resolve-r-sdk-$runtime" chain "$runtime" resolve default; done
+step "resolve-missing-node" chain node resolve nobody

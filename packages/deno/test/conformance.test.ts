@@ -1,0 +1,11 @@
+// The shared conformance scenarios in Deno, over real HTTP against the sandbox that the package's
+// test script starts (`../conformance/src/with-sandbox.ts`) and hands over in OMOPHUB_API_URL /
+// OMOPHUB_API_KEY, which the client's default chain then reads.
+import { runScenario, scenarios, serverContext } from "@omophub/conformance"
+import * as adapter from "../src/index.ts"
+
+const context = serverContext("deno", adapter, Deno.env.get("OMOPHUB_API_URL"))
+
+for (const scenario of scenarios) {
+  Deno.test(`conformance: ${scenario.name}`, () => runScenario(scenario, context))
+}
