@@ -4,8 +4,10 @@
  *
  * @module
  */
+
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
+import { redactSecrets } from "../Redaction.ts"
 import { parseApiKey } from "./ApiKey.ts"
 import {
   CredentialMisconfigured,
@@ -29,8 +31,9 @@ export type CredentialsCallback = (context: {
 }) => CallbackCredential | PromiseLike<CallbackCredential>
 
 /** Name and message of a thrown value; the callback's own words, never its return value. */
+// The app's own message may quote what its secret store returned, so it is redacted too.
 const describeThrown = (thrown: unknown) =>
-  thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : "it threw a non-Error value"
+  thrown instanceof Error ? redactSecrets(`${thrown.name}: ${thrown.message}`) : "it threw a non-Error value"
 
 const misconfigured = (reason: string) => new CredentialMisconfigured({ reason })
 

@@ -21,6 +21,7 @@
  *
  * @module
  */
+
 import {
   ApiError,
   AuthenticationError,
@@ -33,6 +34,7 @@ import {
   type ResponseErrorFields,
   ServerError,
 } from "../Errors.ts"
+import { redactSecrets } from "../Redaction.ts"
 import { parseRetryAfter } from "./RetryAfter.ts"
 
 /** The errors `classifyResponse` can produce: those that come from an HTTP response. */
@@ -105,15 +107,6 @@ interface Envelope {
   readonly details?: unknown
   readonly requestId?: string | undefined
 }
-
-// A server may echo what it was sent ("invalid key oh_…"); errors must never carry a key.
-const secretPattern = /\b(oh_)[\w-]+|\b(Bearer\s+)\S+/gi
-
-/** `text` with anything that looks like an OMOPHub key or bearer token replaced by a marker. */
-export const redactSecrets = (text: string): string =>
-  text.replace(secretPattern, (_, keyPrefix: string | undefined, bearer: string | undefined) =>
-    keyPrefix !== undefined ? `${keyPrefix}[redacted]` : `${bearer}[redacted]`,
-  )
 
 const redactDeep = (value: unknown, depth = 0): unknown => {
   if (typeof value === "string") return redactSecrets(value)
@@ -242,3 +235,5 @@ export const isRetryable = (error: OmopHubError, request: RetryRequest): boolean
   }
   return false
 }
+
+export { redactSecrets }

@@ -332,11 +332,9 @@ describe("no key in any error kind, log, span or URL", () => {
     }
   })
 
-  // BUG-K4 (CallbackProvider.describeThrown): when the app's credentials callback throws, its error
-  // message is quoted verbatim in the CredentialsError (and the warning log). A callback that fails
-  // with the key in its message ("vault returned oh_…") leaks it; the quote is not passed through the
-  // same `oh_…` / `Bearer …` redaction that server messages get.
-  it.fails("a credentials callback that throws with the key in its message", async () => {
+  // The app's callback error is quoted in the CredentialsError and the warning log, so a callback that
+  // fails with the key in its message ("vault returned oh_…") must have it redacted there.
+  it("a credentials callback that throws with the key in its message", async () => {
     const { error, texts } = await provoke({
       name: "CredentialsError (the callback throws with the key in its message)",
       tag: "CredentialsError",
