@@ -4,7 +4,6 @@
  * envelope, so nothing escapes as an HTML page or a dropped connection.
  */
 import type { Context } from "hono"
-import type { ContentfulStatusCode } from "hono/utils/http-status"
 import type { SandboxEnv } from "./SandboxEnv.ts"
 
 export interface PaginationMeta {
@@ -29,15 +28,72 @@ export const paginationMeta = (page: number, pageSize: number, totalItems: numbe
   }
 }
 
+let clockMs = 0
+let clockIso = ""
+
+/** `new Date().toISOString()`, formatted at most once per millisecond (a busy server asks often). */
+export const isoNow = (): string => {
+  const now = Date.now()
+  if (now !== clockMs) {
+    clockMs = now
+    clockIso = new Date(now).toISOString()
+  }
+  return clockIso
+}
+
 export const meta = (c: Context<SandboxEnv>, pagination?: PaginationMeta) => ({
   request_id: c.get("requestId"),
-  timestamp: new Date().toISOString(),
+  timestamp: isoNow(),
   vocab_release: c.get("release").name,
   ...(pagination === undefined ? {} : { pagination }),
 })
 
+/**
+ * Builds the response with plain-object headers in one step. Unlike `c.json` after middleware has
+ * touched `c.res`, this keeps @hono/node-server on its fast path (no Web Response, no body stream).
+ */
+export const respond = (
+  c: Context<SandboxEnv>,
+  status: number,
+  json: string | null,
+  headers?: Readonly<Record<string, string>>,
+): Response => {
+  c.set("headersApplied", true)
+  return new Response(json, {
+    status,
+    headers: {
+      ...(json === null ? {} : { "content-type": "application/json" }),
+      ...headers,
+      ...c.get("responseHeaders"),
+    },
+  })
+}
+
+/** Lets a handler add a response header (kept on error responses too). */
+export const addResponseHeader = (c: Context<SandboxEnv>, name: string, value: string): void => {
+  c.get("responseHeaders")[name] = value
+}
+
 export const ok = (c: Context<SandboxEnv>, data: unknown, pagination?: PaginationMeta, status = 200) =>
-  c.json({ success: true, data, meta: meta(c, pagination) }, status as ContentfulStatusCode)
+  respond(c, status, JSON.stringify({ success: true, data, meta: meta(c, pagination) }))
+
+/**
+ * `ok` for a handler that already holds `data` as JSON text (e.g. cached concept rows), so the
+ * payload is not serialised again. The bytes equal `ok`'s for the same data.
+ */
+export const okJson = (
+  c: Context<SandboxEnv>,
+  dataJson: string,
+  pagination?: PaginationMeta,
+  status = 200,
+): Response => respond(c, status, `{"success":true,"data":${dataJson},"meta":${metaJson(c, pagination)}}`)
+
+/** `JSON.stringify(meta(c, pagination))`, assembled by hand for the hot path. */
+const metaJson = (c: Context<SandboxEnv>, pagination?: PaginationMeta): string =>
+  // Request ids and ISO timestamps never need escaping; the release name might.
+  `{"request_id":"${c.get("requestId")}","timestamp":"${isoNow()}","vocab_release":${JSON.stringify(c.get("release").name)}${
+    pagination === undefined ? "" : `,"pagination":${JSON.stringify(pagination)}`
+  }}`
 
 export class ApiFailure extends Error {
   readonly status: number
@@ -68,5 +124,5 @@ export const validationError = (message: string, details?: unknown) =>
 export const errorBody = (requestId: string, code: string, message: string, details?: unknown) => ({
   success: false,
   error: { code, message, ...(details === undefined ? {} : { details }) },
-  meta: { request_id: requestId, timestamp: new Date().toISOString() },
+  meta: { request_id: requestId, timestamp: isoNow() },
 })

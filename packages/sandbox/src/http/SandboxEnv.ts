@@ -18,5 +18,12 @@ export interface SandboxEnv {
     release: VocabularyRelease
     /** Log-safe label of the authenticated key (its name or a fingerprint, never the key). */
     keyLabel: string
+    /**
+     * Headers every response of this request carries (request id, CORS, rate-limit state), gathered
+     * before the handler runs so `respond` can build the response in one go.
+     */
+    responseHeaders: Record<string, string>
+    /** Set by `respond`: the response already carries `responseHeaders`. */
+    headersApplied: boolean
   }
 }

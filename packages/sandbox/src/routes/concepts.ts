@@ -5,8 +5,9 @@
  */
 import type { Context, Hono } from "hono"
 import type { Concept, ConceptRelationshipRow, VocabularyRelease } from "../data/Release.ts"
-import { lexicalScore } from "../data/Scoring.ts"
-import { notFound, ok } from "../http/Envelope.ts"
+import { prepareQuery } from "../data/Scoring.ts"
+import { searchIndexOf } from "../data/SearchIndex.ts"
+import { notFound, ok, okJson } from "../http/Envelope.ts"
 import {
   bodyOrQueryPage,
   conceptIdParam,
@@ -21,6 +22,7 @@ import { mappingsFrom } from "./mappings.ts"
 import {
   type ConceptIncludes,
   conceptBrief,
+  conceptRowJson,
   conceptWithIncludes,
   paginate,
   requireConcept,
@@ -38,7 +40,11 @@ const getConcept = (c: Context<SandboxEnv>) => {
   const query = new QueryParams(c)
   const includes = readIncludes(query)
   const release = c.get("release")
-  return ok(c, conceptWithIncludes(release, requireConcept(release, conceptId), includes))
+  const concept = requireConcept(release, conceptId)
+  if (!includes.relationships && !includes.synonyms && !includes.hierarchy) {
+    return okJson(c, conceptRowJson(concept))
+  }
+  return ok(c, conceptWithIncludes(release, concept, includes))
 }
 
 const getConceptByCode = (c: Context<SandboxEnv>) => {
@@ -103,11 +109,9 @@ const getSuggest = (c: Context<SandboxEnv>) => {
   const page = queryPage(query, { defaultSize: 10, maxSize: 100 })
   const filter = { vocabularyIds: query.list("vocabulary_ids"), domainIds: query.list("domain_ids") }
   const release = c.get("release")
-  const matches = release.conceptList.flatMap((concept) => {
-    if (!matchesFilter(concept, filter)) return []
-    const match = lexicalScore(text, release.searchText.get(concept.concept_id) ?? [], concept.concept_code)
-    return match === undefined ? [] : [{ concept, match }]
-  })
+  const matches = searchIndexOf(release).lexicalSearch(prepareQuery(text), false, (concept) =>
+    matchesFilter(concept, filter),
+  )
   const ranked = sortConcepts(matches, (item) => item.match.score, "desc")
   const { items, pagination } = paginate(ranked, page)
   return ok(

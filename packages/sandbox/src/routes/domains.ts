@@ -5,12 +5,12 @@ import { ok } from "../http/Envelope.ts"
 import { QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { matchesFilter } from "./Filters.ts"
-import { conceptBrief, paginate } from "./Shapes.ts"
+import { compareText, conceptBrief, paginate } from "./Shapes.ts"
 
 const countBy = (concepts: ReadonlyArray<Concept>, key: (concept: Concept) => string) => {
   const counts = new Map<string, number>()
   for (const concept of concepts) counts.set(key(concept), (counts.get(key(concept)) ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  return [...counts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
 }
 
 /** `GET /domains`: `{ domains }`, not paged. */

@@ -6,7 +6,8 @@
 import type { Context, Hono } from "hono"
 import { closestSystem, restrictedVocabularies, vocabularyForSystem } from "../data/FhirSystems.ts"
 import type { Concept, VocabularyRelease } from "../data/Release.ts"
-import { similarityScore } from "../data/Scoring.ts"
+import { prepareQuery, similarityScorePrepared } from "../data/Scoring.ts"
+import { searchIndexOf } from "../data/SearchIndex.ts"
 import { ApiFailure, notFound, ok } from "../http/Envelope.ts"
 import { type BodyFields, missingRequiredField, readJsonBody } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
@@ -193,13 +194,11 @@ const resolveCoding = (release: VocabularyRelease, coding: Coding, options: Reso
   }
   if (standard === undefined && source === undefined && hasDisplay) {
     let best: { concept: Concept; score: number } | undefined
-    for (const concept of release.conceptList) {
+    const display = prepareQuery(coding.display ?? "")
+    for (const { concept, texts } of searchIndexOf(release).entries) {
       if (concept.standard_concept !== "S" || concept.invalid_reason !== null) continue
       if (expectedDomains !== undefined && !expectedDomains.includes(concept.domain_id)) continue
-      const { score } = similarityScore(
-        coding.display ?? "",
-        release.searchText.get(concept.concept_id) ?? [],
-      )
+      const { score } = similarityScorePrepared(display, texts)
       if (score >= 0.5 && (best === undefined || score > best.score)) best = { concept, score }
     }
     if (best !== undefined) {

@@ -9,6 +9,7 @@ import { conceptIdParam, QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { type ConceptFilter, matchesFilter } from "./Filters.ts"
 import {
+  compareText,
   type HierarchyNodeOptions,
   hierarchyNode,
   hierarchyRows,
@@ -71,7 +72,7 @@ const reach = (
     }
   }
   return [...reached.values()].sort(
-    (a, b) => a.min - b.min || a.concept.concept_name.localeCompare(b.concept.concept_name),
+    (a, b) => a.min - b.min || compareText(a.concept.concept_name, b.concept.concept_name),
   )
 }
 

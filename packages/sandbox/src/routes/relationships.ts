@@ -5,7 +5,7 @@ import { ok } from "../http/Envelope.ts"
 import { conceptIdParam, QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { matchesFilter } from "./Filters.ts"
-import { conceptBrief, paginate, requireConcept } from "./Shapes.ts"
+import { compareText, conceptBrief, paginate, requireConcept } from "./Shapes.ts"
 
 const side = (release: VocabularyRelease, concept: Concept) => ({
   ...conceptBrief(concept),
@@ -62,8 +62,8 @@ const getConceptRelationships = (c: Context<SandboxEnv>) => {
     .filter(({ other }) => matchesFilter(other, filter))
     .sort(
       (a, b) =>
-        a.relationshipId.localeCompare(b.relationshipId) ||
-        a.other.concept_name.localeCompare(b.other.concept_name) ||
+        compareText(a.relationshipId, b.relationshipId) ||
+        compareText(a.other.concept_name, b.other.concept_name) ||
         a.other.concept_id - b.other.concept_id,
     )
   const { items, pagination } = paginate(selected, page)

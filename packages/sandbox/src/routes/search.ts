@@ -5,8 +5,14 @@
  */
 import type { Context, Hono } from "hono"
 import type { Concept, VocabularyRelease } from "../data/Release.ts"
-import { type LexicalMatch, lexicalScore, similarityScore, tokenJaccard } from "../data/Scoring.ts"
-import { ok, validationError } from "../http/Envelope.ts"
+import {
+  type LexicalMatch,
+  prepareQuery,
+  similarityScorePrepared,
+  tokenJaccardPrepared,
+} from "../data/Scoring.ts"
+import { searchIndexOf } from "../data/SearchIndex.ts"
+import { addResponseHeader, ok, okJson, validationError } from "../http/Envelope.ts"
 import {
   type BodyFields,
   bodyOrQueryPage,
@@ -17,7 +23,16 @@ import {
 } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { type ConceptFilter, matchesFilter, standardChoices } from "./Filters.ts"
-import { conceptBrief, conceptRow, paginate, requireConcept, sortConcepts, synonymsOf } from "./Shapes.ts"
+import {
+  compareText,
+  conceptBrief,
+  conceptRow,
+  conceptRowJson,
+  paginate,
+  requireConcept,
+  sortConcepts,
+  synonymsOf,
+} from "./Shapes.ts"
 
 const queryLength = { min: 1, max: 500 }
 const sortFields = ["relevance", "name", "code", "date"] as const
@@ -35,16 +50,11 @@ const rankLexical = (
   exactOnly: boolean,
   extra: (concept: Concept) => boolean = () => true,
 ): Ranked[] =>
-  release.conceptList.flatMap((concept) => {
-    if (!matchesFilter(concept, filter) || !extra(concept)) return []
-    const match = lexicalScore(
-      text,
-      release.searchText.get(concept.concept_id) ?? [],
-      concept.concept_code,
-      exactOnly,
-    )
-    return match === undefined ? [] : [{ concept, match }]
-  })
+  searchIndexOf(release).lexicalSearch(
+    prepareQuery(text),
+    exactOnly,
+    (concept) => matchesFilter(concept, filter) && extra(concept),
+  )
 
 const sortRanked = (items: ReadonlyArray<Ranked>, sortBy: SortField, order: "asc" | "desc" | undefined) => {
   switch (sortBy) {
@@ -64,40 +74,62 @@ const sortRanked = (items: ReadonlyArray<Ranked>, sortBy: SortField, order: "asc
   }
 }
 
-const facet = (items: ReadonlyArray<Ranked>, key: (concept: Concept) => string) => {
-  const counts = new Map<string, number>()
-  for (const { concept } of items) counts.set(key(concept), (counts.get(key(concept)) ?? 0) + 1)
-  return [...counts]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+const facetList = (counts: ReadonlyMap<string, number>) =>
+  [...counts]
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .map(([value, count]) => ({ value, count }))
+
+const countInto = (counts: Map<string, number>, value: string) => {
+  counts.set(value, (counts.get(value) ?? 0) + 1)
 }
 
-const searchPayload = (
+/** Vocabulary, domain and concept class counts over all matches, most frequent first. */
+const facets = (items: ReadonlyArray<Ranked>) => {
+  const vocabularies = new Map<string, number>()
+  const domains = new Map<string, number>()
+  const classes = new Map<string, number>()
+  for (const { concept } of items) {
+    countInto(vocabularies, concept.vocabulary_id)
+    countInto(domains, concept.domain_id)
+    countInto(classes, concept.concept_class_id)
+  }
+  return {
+    vocabularies: facetList(vocabularies),
+    domains: facetList(domains),
+    concept_classes: facetList(classes),
+  }
+}
+
+/**
+ * The search result as JSON text: the page's rows reuse each concept's cached row JSON (the rows
+ * are most of the bytes), the rest is serialised as usual. Same bytes as serialising the objects.
+ */
+const searchPayloadJson = (
   release: VocabularyRelease,
   text: string,
   ranked: ReadonlyArray<Ranked>,
   page: Ranked[],
   includeSynonyms: boolean,
   startedAt: number,
-) => ({
-  concepts: page.map(({ concept, match }) => ({
-    ...conceptRow(concept),
-    score: match.score,
-    relevance_score: match.score,
-    ...(includeSynonyms ? { synonyms: synonymsOf(release, concept.concept_id) } : {}),
-  })),
-  facets: {
-    vocabularies: facet(ranked, (concept) => concept.vocabulary_id),
-    domains: facet(ranked, (concept) => concept.domain_id),
-    concept_classes: facet(ranked, (concept) => concept.concept_class_id),
-  },
-  search_metadata: {
+): string => {
+  const rows = page.map(({ concept, match }) => {
+    const row = conceptRowJson(concept)
+    const score = JSON.stringify(match.score)
+    const synonyms = includeSynonyms
+      ? `,"synonyms":${JSON.stringify(synonymsOf(release, concept.concept_id))}`
+      : ""
+    // The cached row is a JSON object; the extra fields go before its closing brace.
+    return `${row.slice(0, -1)},"score":${score},"relevance_score":${score}${synonyms}}`
+  })
+  const facetsJson = JSON.stringify(facets(ranked))
+  const searchMetadata = {
     query: text,
     total_results: ranked.length,
     processing_time_ms: Math.round(performance.now() - startedAt),
     query_enhanced: false,
-  },
-})
+  }
+  return `{"concepts":[${rows.join(",")}],"facets":${facetsJson},"search_metadata":${JSON.stringify(searchMetadata)}}`
+}
 
 const getSearchConcepts = (c: Context<SandboxEnv>) => {
   const startedAt = performance.now()
@@ -124,7 +156,7 @@ const getSearchConcepts = (c: Context<SandboxEnv>) => {
     sortOrder,
   )
   const { items, pagination } = paginate(ranked, page)
-  return ok(c, searchPayload(release, text, ranked, items, includeSynonyms, startedAt), pagination)
+  return okJson(c, searchPayloadJson(release, text, ranked, items, includeSynonyms, startedAt), pagination)
 }
 
 interface RelationshipFilter {
@@ -182,7 +214,7 @@ const postSearchAdvanced = async (c: Context<SandboxEnv>) => {
     undefined,
   )
   const { items, pagination } = paginate(ranked, page)
-  return ok(c, searchPayload(release, text, ranked, items, false, startedAt), pagination)
+  return okJson(c, searchPayloadJson(release, text, ranked, items, false, startedAt), pagination)
 }
 
 /** `GET /search/suggest`: `{ query, suggestions: [{ suggestion: Concept, ... }] }`, not paged. */
@@ -217,14 +249,13 @@ interface SemanticRequest {
 }
 
 const semanticCandidates = (release: VocabularyRelease, request: SemanticRequest) => {
-  const scored = release.conceptList.flatMap((concept) => {
-    if (!matchesFilter(concept, request.filter)) return []
-    const { score, matchedText } = similarityScore(
-      request.text,
-      release.searchText.get(concept.concept_id) ?? [],
-    )
-    return score >= request.threshold ? [{ concept, score, matchedText }] : []
-  })
+  const query = prepareQuery(request.text)
+  const scored: Array<{ concept: Concept; score: number; matchedText: string }> = []
+  for (const { concept, texts } of searchIndexOf(release).entries) {
+    if (!matchesFilter(concept, request.filter)) continue
+    const { score, matchedText } = similarityScorePrepared(query, texts)
+    if (score >= request.threshold) scored.push({ concept, score, matchedText })
+  }
   return sortConcepts(scored, (item) => item.score, "desc")
 }
 
@@ -270,8 +301,8 @@ const getSemantic = (c: Context<SandboxEnv>) => {
 const getSemanticLegacy = (c: Context<SandboxEnv>) => {
   const successor = new URL(c.req.url)
   successor.pathname = successor.pathname.replace(/\/concepts\/semantic-search$/, "/search/semantic")
-  c.header("Deprecation", "true")
-  c.header("Link", `<${successor.pathname}>; rel="successor-version"`)
+  addResponseHeader(c, "Deprecation", "true")
+  addResponseHeader(c, "Link", `<${successor.pathname}>; rel="successor-version"`)
   return getSemantic(c)
 }
 
@@ -422,11 +453,11 @@ const postSimilar = async (c: Context<SandboxEnv>) => {
     body.string("concept_name", queryLength) ??
     body.requiredString("query", queryLength)
 
-  const scored = release.conceptList.flatMap((concept) => {
+  const prepared = prepareQuery(text)
+  const scored = searchIndexOf(release).entries.flatMap(({ concept, texts }) => {
     if (concept.concept_id === reference?.concept_id || !matchesFilter(concept, filter)) return []
-    const texts = release.searchText.get(concept.concept_id) ?? []
-    const semantic = similarityScore(text, texts)
-    const lexical = Math.max(0, ...texts.map((candidate) => tokenJaccard(text, candidate)))
+    const semantic = similarityScorePrepared(prepared, texts)
+    const lexical = Math.max(0, ...texts.map((candidate) => tokenJaccardPrepared(prepared, candidate)))
     const hybrid = Math.round(((semantic.score + lexical) / 2) * 10000) / 10000
     const score = algorithm === "semantic" ? semantic.score : algorithm === "lexical" ? lexical : hybrid
     return score >= threshold

@@ -1,12 +1,13 @@
 /** Vocabulary endpoints (contract §4.3). */
 import type { Context, Hono } from "hono"
 import type { Concept, Vocabulary, VocabularyRelease } from "../data/Release.ts"
-import { lexicalScore } from "../data/Scoring.ts"
+import { prepareQuery } from "../data/Scoring.ts"
+import { searchIndexOf } from "../data/SearchIndex.ts"
 import { notFound, ok } from "../http/Envelope.ts"
 import { QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { matchesFilter } from "./Filters.ts"
-import { conceptWithIncludes, paginate, sortConcepts } from "./Shapes.ts"
+import { compareText, conceptWithIncludes, paginate, sortConcepts } from "./Shapes.ts"
 
 const requireVocabulary = (release: VocabularyRelease, vocabularyId: string): Vocabulary => {
   const vocabulary = release.vocabularies.get(vocabularyId)
@@ -60,9 +61,9 @@ const getVocabularies = (c: Context<SandboxEnv>) => {
       sortBy === "priority"
         ? a.size - b.size
         : sortBy === "updated"
-          ? a.row.updated_at.localeCompare(b.row.updated_at)
-          : a.row.vocabulary_name.localeCompare(b.row.vocabulary_name)
-    return sign * compared || a.row.vocabulary_id.localeCompare(b.row.vocabulary_id)
+          ? compareText(a.row.updated_at, b.row.updated_at)
+          : compareText(a.row.vocabulary_name, b.row.vocabulary_name)
+    return sign * compared || compareText(a.row.vocabulary_id, b.row.vocabulary_id)
   })
   const { items, pagination } = paginate(rows, page)
   return ok(c, { vocabularies: items.map((item) => item.row) }, pagination)
@@ -84,7 +85,7 @@ const countConcepts = (concepts: ReadonlyArray<Concept>) => ({
 const distribution = (concepts: ReadonlyArray<Concept>, key: (concept: Concept) => string) => {
   const counts = new Map<string, number>()
   for (const concept of concepts) counts.set(key(concept), (counts.get(key(concept)) ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  return [...counts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
 }
 
 const getVocabularyStats = (c: Context<SandboxEnv>) => {
@@ -154,16 +155,14 @@ const getVocabularyConcepts = (c: Context<SandboxEnv>) => {
   const sortOrder = query.choice("sort_order", ["asc", "desc"], "asc")
   const page = queryPage(query, { defaultSize: 20, maxSize: 1000 })
   const filter = { standardConcept: standard === "all" ? undefined : standard, includeInvalid }
-  const selected = conceptsOf(release, vocabulary.vocabulary_id)
-    .filter((concept) => matchesFilter(concept, filter))
-    .filter(
-      (concept) =>
-        search === undefined ||
-        search.trim() === "" ||
-        lexicalScore(search, release.searchText.get(concept.concept_id) ?? [], concept.concept_code) !==
-          undefined,
-    )
-    .map((concept) => ({ concept }))
+  const accept = (concept: Concept) =>
+    concept.vocabulary_id === vocabulary.vocabulary_id && matchesFilter(concept, filter)
+  const selected =
+    search === undefined || search.trim() === ""
+      ? conceptsOf(release, vocabulary.vocabulary_id)
+          .filter(accept)
+          .map((concept) => ({ concept }))
+      : searchIndexOf(release).lexicalSearch(prepareQuery(search), false, accept)
   const sorted = sortConcepts(
     selected,
     (item) =>

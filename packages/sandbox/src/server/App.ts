@@ -2,12 +2,11 @@
  * The sandbox as a runtime-neutral Hono app: request ids, CORS, request log, control routes, fault
  * injection, auth, rate limits and release selection in front of the /v1 endpoint handlers.
  */
-import { type Context, Hono } from "hono"
-import { cors } from "hono/cors"
+import { type Context, Hono, type Next } from "hono"
 import { HTTPException } from "hono/http-exception"
 import { getPath } from "hono/utils/url"
 import type { VocabularyRelease } from "../data/Release.ts"
-import { ApiFailure, errorBody } from "../http/Envelope.ts"
+import { ApiFailure, errorBody, respond } from "../http/Envelope.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { registerV1Routes } from "../routes/index.ts"
 import { controlRoutes, SandboxControl } from "./Control.ts"
@@ -15,7 +14,7 @@ import { applyFault, codeForStatus } from "./FaultInjection.ts"
 import { type ApiKeyRecord, DEFAULT_SANDBOX_KEY } from "./Keys.ts"
 import type { RateLimitOptions } from "./RateLimiter.ts"
 import { RELEASE_HEADERS, ReleaseRegistry } from "./Releases.ts"
-import { type LoggedRequest, redactHeaders } from "./RequestLog.ts"
+import { RequestRecord } from "./RequestLog.ts"
 
 export interface AppConfig {
   /** Loaded releases (see `loadReleases`); at least one. */
@@ -70,12 +69,22 @@ const ALLOWED_HEADERS = [
   "X-MCP-Tool",
 ]
 
-const newRequestId = () => `req_${crypto.randomUUID().replaceAll("-", "")}`
+/**
+ * Request ids: `req_` + 32 hex digits, a random per-process prefix plus a counter. Unique within the
+ * process and practically across processes, without drawing randomness for every request.
+ */
+const requestIdPrefix = `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`
+let requestCounter = 0
+const newRequestId = () => `${requestIdPrefix}${(requestCounter++).toString(16).padStart(12, "0")}`
 
 /** Collapses `//` so a client whose base URL ends in `/` still reaches `/v1/...`. */
-const normalisedPath = (request: Request): string => getPath(request).replace(/\/{2,}/g, "/")
+const normalisedPath = (request: Request): string => {
+  const path = getPath(request)
+  return path.includes("//") ? path.replace(/\/{2,}/g, "/") : path
+}
 
 const hasMalformedEscape = (url: string): boolean => {
+  if (!url.includes("%")) return false
   const path = url.replace(/^[a-z]+:\/\/[^/]*/i, "").split("?")[0] ?? ""
   try {
     decodeURIComponent(path)
@@ -92,11 +101,34 @@ const bearerToken = (header: string | undefined): string | undefined => {
   return (match[1] ?? "").trim()
 }
 
+/** `vocab_release` query parameter first, then the header spellings clients use in the wild. */
+const requestedRelease = (c: Context<SandboxEnv>): string | undefined => {
+  const fromQuery = c.req.query("vocab_release")
+  if (fromQuery !== undefined) return fromQuery
+  for (const name of RELEASE_HEADERS) {
+    const value = c.req.header(name)
+    if (value !== undefined && value.trim() !== "") return value
+  }
+  return undefined
+}
+
+const EXPOSE_HEADERS_VALUE = EXPOSED_HEADERS.join(",")
+
+const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
+  "access-control-max-age": "600",
+  "access-control-allow-methods": "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS",
+  "access-control-allow-headers": ALLOWED_HEADERS.join(","),
+  vary: "Access-Control-Request-Headers",
+}
+
 const renderFailure = (c: Context<SandboxEnv>, failure: ApiFailure): Response => {
   const requestId = c.get("requestId") ?? newRequestId()
-  return c.json(errorBody(requestId, failure.code, failure.message, failure.details), failure.status as 400, {
-    ...failure.headers,
-  })
+  return respond(
+    c,
+    failure.status,
+    JSON.stringify(errorBody(requestId, failure.code, failure.message, failure.details)),
+    failure.headers,
+  )
 }
 
 const toFailure = (error: unknown): ApiFailure => {
@@ -118,7 +150,7 @@ export const createApp = (config: AppConfig): SandboxApp => {
     rateLimit: config.rateLimit,
   })
   const invalidKeyStatus = config.invalidKeyStatus ?? 401
-  const logEntries = new WeakMap<Request, LoggedRequest>()
+  const controlEnabled = config.control === true
 
   const app = new Hono<SandboxEnv>({ getPath: normalisedPath })
 
@@ -133,84 +165,11 @@ export const createApp = (config: AppConfig): SandboxApp => {
     renderFailure(c, new ApiFailure(404, "not_found", `No route for ${c.req.method} ${c.req.path}`)),
   )
 
-  app.use(async (c, next) => {
-    c.set("requestId", newRequestId())
-    await next()
-    c.header("x-request-id", c.get("requestId"))
-  })
-
-  // Request log: every request except the control traffic itself.
-  app.use(async (c, next) => {
-    const url = new URL(c.req.url)
-    if (url.pathname.startsWith(CONTROL_PREFIX) && config.control === true) return next()
-    const started = Date.now()
-    const method = c.req.method
-    let body = ""
-    if (method !== "GET" && method !== "HEAD") {
-      try {
-        body = await c.req.text()
-      } catch {
-        body = ""
-      }
-    }
-    const entry: LoggedRequest = {
-      id: c.get("requestId"),
-      method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: redactHeaders(c.req.raw.headers),
-      body,
-      receivedAt: new Date(started).toISOString(),
-      status: null,
-      fault: undefined,
-      key: undefined,
-      durationMs: undefined,
-    }
-    logEntries.set(c.req.raw, entry)
-    control.log.add(entry)
-    try {
-      await next()
-    } finally {
-      const noStatus = c.res.headers.has("x-hono-already-sent") || entry.fault === "hang"
-      entry.status = noStatus ? null : c.res.status
-      entry.durationMs = Date.now() - started
-      config.log?.(
-        `${method} ${url.pathname} ${entry.status ?? "-"} ${entry.durationMs}ms` +
-          (entry.key === undefined ? "" : ` key=${entry.key}`) +
-          (entry.fault === undefined ? "" : ` fault=${entry.fault}`) +
-          ` ${entry.id}`,
-      )
-    }
-  })
-
-  app.use(
-    cors({
-      origin: "*",
-      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
-      allowHeaders: ALLOWED_HEADERS,
-      exposeHeaders: EXPOSED_HEADERS,
-      maxAge: 600,
-    }),
-  )
-
-  app.use(async (c, next) => {
-    if (hasMalformedEscape(c.req.url)) {
-      throw new ApiFailure(400, "bad_request", "The request path contains a malformed percent-encoding")
-    }
-    await next()
-  })
-
-  if (config.control === true) app.route(CONTROL_PREFIX, controlRoutes(control))
-
-  app.use(async (c, next) => {
-    const fault = control.faultQueue.take(c.req.method, c.req.path)
-    if (fault === undefined) return next()
-    const entry = logEntries.get(c.req.raw)
-    if (entry !== undefined) entry.fault = fault.kind
-    return applyFault(c, next, fault, control.closing)
-  })
-
-  app.use(async (c, next) => {
+  /**
+   * Auth, rate limit and release selection for a /v1 (or unknown) request. Adds the rate-limit
+   * headers to `responseHeaders` up front so every response, error or not, carries them.
+   */
+  const admit = (c: Context<SandboxEnv>, record: RequestRecord | undefined): void => {
     const token = bearerToken(c.req.header("authorization"))
     if (token === undefined) {
       throw new ApiFailure(401, "missing_api_key", "Send your API key as 'Authorization: Bearer <key>'")
@@ -221,30 +180,106 @@ export const createApp = (config: AppConfig): SandboxApp => {
       throw new ApiFailure(invalidKeyStatus, "invalid_api_key", `The API key ${why}`)
     }
     c.set("keyLabel", check.label)
-    const entry = logEntries.get(c.req.raw)
-    if (entry !== undefined) entry.key = check.label
+    if (record !== undefined) record.key = check.label
     const decision = control.rateLimiter.take(token)
-    if (decision === undefined) return next()
-    if (!decision.allowed) {
-      throw new ApiFailure(429, decision.code, decision.message, undefined, {
-        ...decision.headers,
-        "Retry-After": String(decision.retryAfterSeconds),
-      })
+    if (decision !== undefined) {
+      if (!decision.allowed) {
+        throw new ApiFailure(429, decision.code, decision.message, undefined, {
+          ...decision.headers,
+          "Retry-After": String(decision.retryAfterSeconds),
+        })
+      }
+      Object.assign(c.get("responseHeaders"), decision.headers)
     }
+    c.set("release", releases.resolve(requestedRelease(c)))
+  }
+
+  /**
+   * One middleware in front of every route (each Hono middleware layer costs a closure and
+   * promises per request): request id and CORS headers, request log, CORS preflight, path check,
+   * control routes, scripted faults, then auth, rate limit and release selection.
+   */
+  app.use(async (c, next) => {
+    const requestId = newRequestId()
+    c.set("requestId", requestId)
+    c.set("responseHeaders", {
+      "access-control-allow-origin": "*",
+      "access-control-expose-headers": EXPOSE_HEADERS_VALUE,
+      "x-request-id": requestId,
+    })
+    const isControl = controlEnabled && c.req.path.startsWith(CONTROL_PREFIX)
+    // Control traffic is not logged: it is the test talking to the sandbox, not the client under test.
+    const record = isControl ? undefined : await recordRequest(c, requestId)
     try {
-      await next()
+      if (c.req.method === "OPTIONS") {
+        c.res = respond(c, 204, null, PREFLIGHT_HEADERS)
+        return
+      }
+      if (hasMalformedEscape(c.req.url)) {
+        throw new ApiFailure(400, "bad_request", "The request path contains a malformed percent-encoding")
+      }
+      if (isControl) return await next()
+      const fault = control.faultQueue.take(c.req.method, c.req.path)
+      if (fault !== undefined) {
+        if (record !== undefined) record.fault = fault.kind
+        const answer = await applyFault(c, async () => admitThen(c, record, next), fault, control.closing)
+        if (answer !== undefined) c.res = answer
+        return
+      }
+      await admitThen(c, record, next)
+    } catch (error) {
+      c.res = renderFailure(c, toFailure(error))
     } finally {
-      for (const [name, value] of Object.entries(decision.headers)) c.header(name, value)
+      finish(c, record)
     }
   })
 
-  app.use(async (c, next) => {
-    const requested =
-      c.req.query("vocab_release") ??
-      RELEASE_HEADERS.map((h) => c.req.header(h)).find((v) => v !== undefined && v.trim() !== "")
-    c.set("release", releases.resolve(requested))
+  /** Auth etc. then the route; a rejection becomes the response instead of escaping. */
+  const admitThen = async (c: Context<SandboxEnv>, record: RequestRecord | undefined, next: Next) => {
+    try {
+      admit(c, record)
+    } catch (error) {
+      c.res = renderFailure(c, toFailure(error))
+      return
+    }
     await next()
-  })
+  }
+
+  const recordRequest = async (c: Context<SandboxEnv>, requestId: string): Promise<RequestRecord> => {
+    const method = c.req.method
+    let body = ""
+    if (method !== "GET" && method !== "HEAD") {
+      try {
+        body = await c.req.text()
+      } catch {
+        body = ""
+      }
+    }
+    const record = new RequestRecord(requestId, method, c.req.url, c.req.raw.headers, body, Date.now())
+    control.log.add(record)
+    return record
+  }
+
+  /** Completes the log entry and gives responses not built by `respond` the shared headers. */
+  const finish = (c: Context<SandboxEnv>, record: RequestRecord | undefined) => {
+    if (c.get("headersApplied") !== true) {
+      for (const [name, value] of Object.entries(c.get("responseHeaders"))) c.header(name, value)
+    }
+    if (record === undefined) return
+    // Only a fault can cut a connection or hang; skip the header look-up otherwise.
+    const noStatus =
+      record.fault !== undefined && (record.fault === "hang" || c.res.headers.has("x-hono-already-sent"))
+    record.status = noStatus ? null : c.res.status
+    record.durationMs = Date.now() - record.receivedAtMs
+    config.log?.(
+      `${record.method} ${record.path} ${record.status ?? "-"} ${record.durationMs}ms` +
+        (record.key === undefined ? "" : ` key=${record.key}`) +
+        (record.fault === undefined ? "" : ` fault=${record.fault}`) +
+        ` ${record.id}`,
+    )
+  }
+
+  if (controlEnabled) app.route(CONTROL_PREFIX, controlRoutes(control))
 
   const v1 = new Hono<SandboxEnv>()
   registerV1Routes(v1)

@@ -35,6 +35,7 @@ const toRecord = (entry: string | ApiKeyRecord): ApiKeyRecord =>
 
 export class KeyStore {
   readonly #keys = new Map<string, ApiKeyRecord>()
+  readonly #checks = new WeakMap<ApiKeyRecord, KeyCheck>()
 
   constructor(entries: Iterable<string | ApiKeyRecord>) {
     for (const entry of entries) this.add(entry)
@@ -59,8 +60,14 @@ export class KeyStore {
   check(key: string): KeyCheck {
     const record = this.#keys.get(key)
     if (record === undefined) return { status: "unknown" }
-    const label = record.name ?? fingerprint(key)
-    return record.revoked === true ? { status: "revoked", label } : { status: "valid", label }
+    let check = this.#checks.get(record)
+    if (check === undefined) {
+      // Computed once per record: every request checks its key.
+      const label = record.name ?? fingerprint(key)
+      check = record.revoked === true ? { status: "revoked", label } : { status: "valid", label }
+      this.#checks.set(record, check)
+    }
+    return check
   }
 
   /** Log-safe listing: names and fingerprints only. */

@@ -1,6 +1,10 @@
 /**
  * Every request the sandbox saw (faulted and rejected ones included), for tests to inspect what a
- * client really sent. Authorization values are redacted before they are stored.
+ * client really sent. Authorization values are redacted before they leave the log.
+ *
+ * Recording is cheap on purpose: a `RequestRecord` keeps references to what the request already
+ * holds (URL string, headers object, body text) and only parses, copies and redacts them when
+ * someone reads the log, so a busy sandbox pays almost nothing for it.
  */
 import type { FaultKind } from "./Faults.ts"
 
@@ -40,11 +44,56 @@ const redactAuthorization = (value: string): string => {
   return scheme === undefined ? "[redacted]" : `${scheme} [redacted]`
 }
 
+/** One request as recorded while it is served; `toLogged()` builds the public entry. */
+export class RequestRecord {
+  readonly id: string
+  readonly method: string
+  readonly url: string
+  readonly headers: Headers
+  readonly body: string
+  readonly receivedAtMs: number
+  status: number | null = null
+  fault: FaultKind | undefined = undefined
+  key: string | undefined = undefined
+  durationMs: number | undefined = undefined
+
+  constructor(id: string, method: string, url: string, headers: Headers, body: string, receivedAtMs: number) {
+    this.id = id
+    this.method = method
+    this.url = url
+    this.headers = headers
+    this.body = body
+    this.receivedAtMs = receivedAtMs
+  }
+
+  /** Path as received (the URL parser's view, as clients see it), without the query string. */
+  get path(): string {
+    return new URL(this.url).pathname
+  }
+
+  toLogged(): LoggedRequest {
+    const url = new URL(this.url)
+    return {
+      id: this.id,
+      method: this.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: redactHeaders(this.headers),
+      body: this.body,
+      receivedAt: new Date(this.receivedAtMs).toISOString(),
+      status: this.status,
+      fault: this.fault,
+      key: this.key,
+      durationMs: this.durationMs,
+    }
+  }
+}
+
 /** A long-running CLI sandbox must not grow without bound; tests never come near this. */
 export const DEFAULT_LOG_CAPACITY = 10_000
 
 export class RequestLog {
-  #entries: LoggedRequest[] = []
+  #entries: RequestRecord[] = []
   readonly #capacity: number
 
   constructor(capacity = DEFAULT_LOG_CAPACITY) {
@@ -52,14 +101,14 @@ export class RequestLog {
   }
 
   /** Appends; beyond the capacity the oldest entries are dropped (in chunks, to keep this O(1)). */
-  add(entry: LoggedRequest): void {
+  add(entry: RequestRecord): void {
     this.#entries.push(entry)
     if (this.#entries.length > this.#capacity * 1.1) this.#entries = this.#entries.slice(-this.#capacity)
   }
 
-  /** Oldest first; at most the capacity. */
+  /** Oldest first; at most the capacity. Each call returns fresh copies. */
   entries(): LoggedRequest[] {
-    return this.#entries.slice(-this.#capacity).map((e) => ({ ...e }))
+    return this.#entries.slice(-this.#capacity).map((record) => record.toLogged())
   }
 
   clear(): void {
