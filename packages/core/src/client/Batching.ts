@@ -87,14 +87,65 @@ const coalesce = (plain: BoundMethod, settings: BatchingSettings, spec: Coalesce
   })
   const limited = RequestResolver.batchN(grouped, maxBatch)
   const resolver = settings.windowMs > 0 ? RequestResolver.setDelay(limited, settings.windowMs) : limited
+  const viaResolver = (admitted: Admitted, args: ReadonlyArray<unknown>) =>
+    Effect.flatMap(Effect.request(Call({ ...admitted, args }), resolver), (result) =>
+      result === alone ? plain(...args) : Effect.succeed(result),
+    )
+  // With a window the resolver's delay does the gathering; without one, a cheap pre-stage does it.
+  const gathered = settings.windowMs > 0 ? viaResolver : gatherFirst(plain, viaResolver)
   return (...args) => {
     const { options, idempotencyKey } = splitCallOptions(args[spec.arity])
     const admitted = idempotencyKey === undefined ? spec.admit(args, options) : undefined
     if (admitted === undefined) return plain(...args)
-    return Effect.flatMap(Effect.request(Call({ ...admitted, args }), resolver), (result) =>
-      result === alone ? plain(...args) : Effect.succeed(result),
-    )
+    return gathered(admitted, args)
   }
+}
+
+/**
+ * The pre-stage for batching without a window: calls wait for the end of the current scheduler tick
+ * (the same tick the resolver would wait for) in a plain map by group. A call found alone in its
+ * group then runs its plain request directly, without the request/resolver machinery (a fiber and
+ * a second scheduler turn per call); calls with company go on to the resolver together, in the same
+ * tick, so they are batched exactly as before.
+ */
+const gatherFirst = (
+  plain: BoundMethod,
+  viaResolver: (admitted: Admitted, args: ReadonlyArray<unknown>) => Effect.Effect<unknown, OmopHubError>,
+) => {
+  let waiting: Map<string, Array<(lone: boolean) => void>> | undefined
+  const flush = () => {
+    const groups = waiting
+    waiting = undefined
+    if (groups === undefined) return
+    for (const group of groups.values()) {
+      const lone = group.length === 1
+      for (const wake of group) wake(lone)
+    }
+  }
+  const gather = (group: string): Effect.Effect<boolean> =>
+    Effect.withFiber((fiber) =>
+      Effect.callback<boolean>((resume) => {
+        if (waiting === undefined) {
+          waiting = new Map()
+          fiber.currentDispatcher.scheduleTask(flush, 0)
+        }
+        const groups = waiting
+        let members = groups.get(group)
+        if (members === undefined) {
+          members = []
+          groups.set(group, members)
+        }
+        const wake = (lone: boolean) => resume(Effect.succeed(lone))
+        members.push(wake)
+        // An interrupted caller leaves its group, so it neither counts as company nor gets woken.
+        return Effect.sync(() => {
+          const index = members.indexOf(wake)
+          if (index !== -1) members.splice(index, 1)
+        })
+      }),
+    )
+  return (admitted: Admitted, args: ReadonlyArray<unknown>): Effect.Effect<unknown, OmopHubError> =>
+    Effect.flatMap(gather(admitted.group), (lone) => (lone ? plain(...args) : viaResolver(admitted, args)))
 }
 
 /** Whether the descriptor accepts the input (issues are left for the plain call to report). */

@@ -121,37 +121,51 @@ export const makeCredentials = <R>(
         }
       })
 
-    const get: Effect.Effect<ResolvedCredential, CredentialsError> = Effect.uninterruptibleMask((restore) =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const plan = yield* Ref.modify(state, (current): [Plan, CacheState] => {
-          const { cached, inFlight } = current
-          if (isUsable(cached, now)) {
-            if (now < cached.refreshAt || inFlight !== undefined) return [{ use: cached.credential }, current]
-            const refresh = Deferred.makeUnsafe<ResolvedCredential, CredentialsError>()
+    const plannedGet: Effect.Effect<ResolvedCredential, CredentialsError> = Effect.uninterruptibleMask(
+      (restore) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const plan = yield* Ref.modify(state, (current): [Plan, CacheState] => {
+            const { cached, inFlight } = current
+            if (isUsable(cached, now)) {
+              if (now < cached.refreshAt || inFlight !== undefined)
+                return [{ use: cached.credential }, current]
+              const refresh = Deferred.makeUnsafe<ResolvedCredential, CredentialsError>()
+              return [
+                { use: cached.credential, refresh },
+                { ...current, inFlight: refresh },
+              ]
+            }
+            if (inFlight !== undefined)
+              return [
+                { wait: inFlight, start: false },
+                { ...current, cached: undefined },
+              ]
+            const wait = Deferred.makeUnsafe<ResolvedCredential, CredentialsError>()
             return [
-              { use: cached.credential, refresh },
-              { ...current, inFlight: refresh },
+              { wait, start: true },
+              { cached: undefined, inFlight: wait },
             ]
+          })
+          if ("use" in plan) {
+            if (plan.refresh !== undefined) yield* startLookup(plan.refresh, true)
+            return plan.use
           }
-          if (inFlight !== undefined)
-            return [
-              { wait: inFlight, start: false },
-              { ...current, cached: undefined },
-            ]
-          const wait = Deferred.makeUnsafe<ResolvedCredential, CredentialsError>()
-          return [
-            { wait, start: true },
-            { cached: undefined, inFlight: wait },
-          ]
-        })
-        if ("use" in plan) {
-          if (plan.refresh !== undefined) yield* startLookup(plan.refresh, true)
-          return plan.use
-        }
-        if (plan.start) yield* startLookup(plan.wait, false)
-        return yield* restore(Deferred.await(plan.wait))
-      }),
+          if (plan.start) yield* startLookup(plan.wait, false)
+          return yield* restore(Deferred.await(plan.wait))
+        }),
+    )
+
+    // The hot path: a cached key that needs no refresh is read directly (one synchronous read, so
+    // no other fiber can change the state in between); every other case takes the planned path.
+    const get: Effect.Effect<ResolvedCredential, CredentialsError> = Effect.flatMap(
+      Clock.currentTimeMillis,
+      (now) => {
+        const { cached } = Ref.getUnsafe(state)
+        return isUsable(cached, now) && now < cached.refreshAt
+          ? Effect.succeed(cached.credential)
+          : plannedGet
+      },
     )
 
     const invalidate = (staleFingerprint: string) =>

@@ -136,14 +136,16 @@ export const makeRateLimitGate = (options: RateLimitGateOptions = {}): RateLimit
     )
   }
 
-  const admit = <A, E, R>(
+  // The loop for every case but the common one (see `admit`), from a first reservation.
+  const admitSlowly = <A, E, R>(
     fingerprint: string,
+    store: RateLimitStoreShape,
+    first: Reservation,
     effect: Effect.Effect<A, E, R>,
     permit: PermitOptions | undefined,
   ) =>
     Effect.gen(function* () {
-      const store = yield* RateLimitStore
-      let reservation = yield* store.reserve(fingerprint, yield* Clock.currentTimeMillis)
+      let reservation = first
       while (true) {
         if (reservation._tag === "Unknown" && !probed.has(fingerprint)) {
           const outcome = yield* probeOrReserve(fingerprint, store, effect)
@@ -165,8 +167,28 @@ export const makeRateLimitGate = (options: RateLimitGateOptions = {}): RateLimit
       }
     })
 
+  // The common case, a budget with room (or one known to be untracked), goes straight to `effect`.
+  const admit = <A, E, R>(
+    fingerprint: string,
+    effect: Effect.Effect<A, E, R>,
+    permit: PermitOptions | undefined,
+  ): Effect.Effect<A, E | RateLimitError, R | RateLimitStore> =>
+    Effect.flatMap(Effect.service(RateLimitStore), (store) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(store.reserve(fingerprint, now), (reservation) =>
+          reservation._tag === "Granted" || (reservation._tag === "Unknown" && probed.has(fingerprint))
+            ? effect
+            : admitSlowly(fingerprint, store, reservation, effect, permit),
+        ),
+      ),
+    )
+
   return {
     withPermit: (fingerprint, effect, permit) =>
-      permits.withPermit(Effect.andThen(pace, admit(fingerprint, effect, permit))),
+      permits.withPermit(
+        spacingMs === 0
+          ? admit(fingerprint, effect, permit)
+          : Effect.andThen(pace, admit(fingerprint, effect, permit)),
+      ),
   }
 }

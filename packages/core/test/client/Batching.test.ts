@@ -70,6 +70,50 @@ describe("concepts.get batching", () => {
     ])
   })
 
+  it("a lone call sends exactly what a non-batched call sends, explicit false options included", async () => {
+    const unbatched = createClient({
+      apiKey,
+      baseUrl: sandbox.url,
+      rateLimitState: "isolated",
+      batching: false,
+    })
+    try {
+      const options = { includeSynonyms: false, includeRelationships: false }
+      const lone = await client.concepts.get(201826, options)
+      const loneRequests = sandbox.requests().map((r) => ({ method: r.method, path: r.path, query: r.query }))
+      sandbox.clearRequests()
+      const plain = await unbatched.concepts.get(201826, options)
+      const plainRequests = sandbox
+        .requests()
+        .map((r) => ({ method: r.method, path: r.path, query: r.query }))
+      expect(lone).toEqual(plain)
+      expect(loneRequests).toEqual(plainRequests)
+      expect(loneRequests).toEqual([
+        {
+          method: "GET",
+          path: "/v1/concepts/201826",
+          query: { include_synonyms: "false", include_relationships: "false" },
+        },
+      ])
+    } finally {
+      await unbatched.close()
+    }
+  })
+
+  it("a call alone in its group is a plain GET while its tick-mates with other options are batched", async () => {
+    const [a, b, alone] = await Promise.all([
+      client.concepts.get(201826),
+      client.concepts.get(320128),
+      client.concepts.get(4329847, { includeSynonyms: true }),
+    ])
+    expect([a, b, alone].map((c) => c.concept_id)).toEqual([201826, 320128, 4329847])
+    const requests = sandbox.requests().map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`)
+    expect(requests.sort()).toEqual(
+      ['GET /v1/concepts/4329847 {"include_synonyms":"true"}', "POST /v1/concepts/batch {}"].sort(),
+    )
+    expect(batchBodies()).toEqual([{ concept_ids: [201826, 320128], standard_only: false }])
+  })
+
   it("groups only identical options; options the batch cannot express go alone", async () => {
     const [plain1, plain2, synonyms1, synonyms2, hierarchy] = await Promise.all([
       client.concepts.get(201826),
