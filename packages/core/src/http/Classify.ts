@@ -57,6 +57,8 @@ export interface ClassifyInput {
   readonly operation: string
   /** Current time (epoch ms), to turn an HTTP-date `Retry-After` into a wait. */
   readonly nowMs: number
+  /** The key the request carried: a server echoing it back must not put it in the error. */
+  readonly secret?: string | undefined
 }
 
 /** 403 codes that mean "the key is bad", as opposed to "the key may not do this". */
@@ -108,11 +110,16 @@ interface Envelope {
   readonly requestId?: string | undefined
 }
 
-const redactDeep = (value: unknown, depth = 0): unknown => {
-  if (typeof value === "string") return redactSecrets(value)
+const redactDeep = (value: unknown, secret: string | undefined, depth = 0): unknown => {
+  if (typeof value === "string") return redactSecrets(value, secret)
   if (depth > 8 || typeof value !== "object" || value === null) return value
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1))
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, depth + 1)]))
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secret, depth + 1))
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      redactSecrets(key, secret),
+      redactDeep(item, secret, depth + 1),
+    ]),
+  )
 }
 
 const isRecord = (u: unknown): u is Record<string, unknown> =>
@@ -169,10 +176,11 @@ export const classifyResponse = (input: ClassifyInput): ResponseError | undefine
   const retryAfterMs = parseRetryAfter(headerValue(input.headers, "retry-after"), input.nowMs)
   const requestId = nonEmptyString(headerValue(input.headers, "x-request-id")) ?? envelope.requestId
   const fields = (retryable: boolean): ResponseErrorFields => ({
-    message: envelope.message === undefined ? statusText(status) : redactSecrets(envelope.message),
+    message:
+      envelope.message === undefined ? statusText(status) : redactSecrets(envelope.message, input.secret),
     status,
     code,
-    ...(envelope.details !== undefined ? { details: redactDeep(envelope.details) } : {}),
+    ...(envelope.details !== undefined ? { details: redactDeep(envelope.details, input.secret) } : {}),
     requestId,
     retryAfter: retryAfterMs === undefined ? undefined : retryAfterMs / 1000,
     operation: input.operation,

@@ -45,7 +45,11 @@ export const describeFailure = (error: unknown, authorization: string | undefine
     parts.push(part)
     current = current instanceof Error ? current.cause : undefined
   }
-  let description = parts.length === 0 ? "unknown transport failure" : parts.join(" <- ")
+  // ky's messages quote the filled URL (search text, codes); errors and spans name the route instead.
+  let description = (parts.length === 0 ? "unknown transport failure" : parts.join(" <- ")).replace(
+    /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi,
+    "[url]",
+  )
   const secret = authorization?.replace(/^Bearer\s+/i, "")
   if (secret !== undefined && secret !== "") description = description.split(secret).join("[redacted]")
   return description.length > 500 ? `${description.slice(0, 500)}…` : description
@@ -59,22 +63,27 @@ const readHeaders = (headers: Headers): Record<string, string> => {
   return record
 }
 
+// ky's policies, all off: the request pipeline owns retries, timeouts and status handling.
+const kyPolicies = { retry: 0, timeout: false, throwHttpErrors: false } as const
+
 /** A transport that sends through ky and the given (or global) fetch. */
 export const makeKyTransport = (options: KyTransportOptions = {}): HttpTransportShape => ({
   send: (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
     Effect.tryPromise({
       // The `signal` parameter must be declared: Effect only creates an AbortController for
-      // callbacks that take one, and it is what aborts the fetch on interruption.
+      // callbacks that take one, and it is what aborts the fetch on interruption. It is handed to
+      // fetch itself (not to ky, which would combine it with its own through `AbortSignal.any` on
+      // every call); ky's own signal only serves its timeout, which is off.
       try: async (signal: AbortSignal): Promise<TransportResponse> => {
         const response = await ky(request.url, {
+          ...kyPolicies,
           method: request.method,
           headers: request.headers,
           body: request.body,
-          signal,
-          retry: 0,
-          timeout: false,
-          throwHttpErrors: false,
-          fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+          fetch: (input, init) =>
+            options.fetch
+              ? options.fetch(input, { ...init, signal })
+              : globalThis.fetch(input, { ...init, signal }),
         })
         const body = await response.text()
         return { status: response.status, headers: readHeaders(response.headers), body }

@@ -19,9 +19,43 @@ import type { EncodedInput, QueryValue } from "../resources/Operation.ts"
 /** `vocabularyIds` → `vocabulary_ids`; already snake_case names are unchanged. */
 export const toSnakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
+// Query keys and route templates come from the operation descriptors, a small fixed set: their
+// derived forms are computed once. Bounded all the same, in case a caller builds keys dynamically.
+const maxMemo = 512
+const memo = <A>(cache: Map<string, A>, key: string, make: (key: string) => A): A => {
+  let value = cache.get(key)
+  if (value === undefined) {
+    value = make(key)
+    if (cache.size < maxMemo) cache.set(key, value)
+  }
+  return value
+}
+const wireKeys = new Map<string, string>()
+const wireKey = (key: string) => memo(wireKeys, key, toSnakeCase)
+
 const placeholder = /\{([A-Za-z0-9_]+)\}/g
 
+/** A route template as literal text and placeholder names, in order. */
+type TemplatePart = string | { readonly name: string }
+const templates = new Map<string, ReadonlyArray<TemplatePart>>()
+const parseTemplate = (template: string): ReadonlyArray<TemplatePart> => {
+  const parts: Array<TemplatePart> = []
+  let last = 0
+  for (const match of template.matchAll(placeholder)) {
+    if (match.index > last) parts.push(template.slice(last, match.index))
+    parts.push({ name: match[1]! })
+    last = match.index + match[0].length
+  }
+  if (last < template.length) parts.push(template.slice(last))
+  return parts
+}
+
 /** One path segment, or the reason it is refused. */
+// A lone UTF-16 surrogate has no UTF-8 form, so it cannot travel in a URL: encodeURIComponent throws
+// and URLSearchParams silently swaps in U+FFFD. Refused up front instead.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const malformedText = "contains a lone UTF-16 surrogate, which cannot be sent in a URL"
+
 export const encodePathSegment = (value: string | number): string | { readonly problem: string } => {
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return { problem: "must be a finite number" }
@@ -31,6 +65,7 @@ export const encodePathSegment = (value: string | number): string | { readonly p
   if (value === "") return { problem: "must not be empty" }
   if (value === "." || value === "..")
     return { problem: `must not be "${value}" (it would change the route)` }
+  if (loneSurrogate.test(value)) return { problem: malformedText }
   return encodeURIComponent(value)
 }
 
@@ -41,7 +76,11 @@ const encodeQueryValue = (
   issues: Array<ValidationIssue>,
 ): string | undefined => {
   if (value === undefined || value === null) return undefined
-  if (typeof value === "string") return value
+  if (typeof value === "string") {
+    if (!loneSurrogate.test(value)) return value
+    issues.push({ path: key, message: malformedText })
+    return undefined
+  }
   if (typeof value === "boolean") return value ? "true" : "false"
   if (typeof value === "number") {
     if (Number.isFinite(value)) return String(value)
@@ -80,33 +119,37 @@ export const buildRequest = (
   const issues: Array<ValidationIssue> = []
   const pathValues = input.path ?? {}
   const used = new Set<string>()
-  const path = template.replace(placeholder, (_match, name: string) => {
+  let path = ""
+  for (const part of memo(templates, template, parseTemplate)) {
+    if (typeof part === "string") {
+      path += part
+      continue
+    }
+    const { name } = part
     used.add(name)
     const value = pathValues[name]
     if (value === undefined) {
       issues.push({ path: name, message: "is required" })
-      return ""
+      continue
     }
     const segment = encodePathSegment(value)
-    if (typeof segment === "string") return segment
-    issues.push({ path: name, message: segment.problem })
-    return ""
-  })
+    if (typeof segment === "string") path += segment
+    else issues.push({ path: name, message: segment.problem })
+  }
   for (const name of Object.keys(pathValues)) {
     if (!used.has(name)) issues.push({ path: name, message: "is not a parameter of this route" })
   }
 
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(input.query ?? {})) {
-    const wireKey = toSnakeCase(key)
     const encoded = encodeQueryValue(key, value, issues)
-    if (encoded !== undefined) params.append(wireKey, encoded)
+    if (encoded !== undefined) params.append(wireKey(key), encoded)
   }
   for (const [key, value] of Object.entries(defaults)) {
-    const wireKey = toSnakeCase(key)
-    if (params.has(wireKey)) continue
+    const name = wireKey(key)
+    if (params.has(name)) continue
     const encoded = encodeQueryValue(key, value, issues)
-    if (encoded !== undefined) params.append(wireKey, encoded)
+    if (encoded !== undefined) params.append(name, encoded)
   }
 
   let body: string | undefined

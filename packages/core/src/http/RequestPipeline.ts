@@ -27,7 +27,6 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type * as Schema from "effect/Schema"
 import { Credentials, type ResolvedCredential } from "../credentials/Credentials.ts"
 import {
   type AuthenticationError,
@@ -38,7 +37,7 @@ import {
 } from "../Errors.ts"
 import { type Operation, operationId, type ResponseMeta } from "../resources/Operation.ts"
 import { makeChecker } from "../resources/Validate.ts"
-import { HttpTransport, type TransportResponse } from "../runtime/HttpTransport.ts"
+import { HttpTransport, type TransportFailure, type TransportResponse } from "../runtime/HttpTransport.ts"
 import { classifyResponse } from "./Classify.ts"
 import { ClientConfig } from "./Config.ts"
 import { type DecodedEnvelope, makeEnvelopeDecoder } from "./Envelope.ts"
@@ -105,18 +104,46 @@ export const makeRequestPipeline: Effect.Effect<
     "user-agent": userAgent(config.userAgentSuffix),
   }
   const queryDefaults = { vocab_release: config.vocabRelease }
-  const decoders = new WeakMap<object, ReturnType<typeof makeEnvelopeDecoder<unknown>>>()
-  const decoderFor = <Data>(data: Schema.Decoder<Data>) => {
-    let decoder = decoders.get(data)
-    if (decoder === undefined) {
-      decoder = makeEnvelopeDecoder<unknown>(data)
-      decoders.set(data, decoder)
-    }
-    return decoder as (
+  /** What the pipeline derives from a descriptor, computed on its first call and kept. */
+  interface OperationFacts {
+    readonly id: string
+    readonly spanName: string
+    readonly spanOptions: { readonly attributes: Readonly<Record<string, string>> }
+    readonly decode: (
       body: string,
       context: { operation: string; status: number; requestId?: string | undefined },
-    ) => Effect.Effect<DecodedEnvelope<Data>, OmopHubError>
+    ) => Exit.Exit<DecodedEnvelope<unknown>, OmopHubError>
   }
+  // Keyed by descriptor, and by `data` schema for the decoder (descriptors often share one).
+  const facts = new WeakMap<object, OperationFacts>()
+  const decoders = new WeakMap<object, OperationFacts["decode"]>()
+  const factsFor = (operation: Operation<never, unknown, unknown, unknown>): OperationFacts => {
+    let known = facts.get(operation)
+    if (known === undefined) {
+      let decode = decoders.get(operation.data)
+      if (decode === undefined) {
+        decode = makeEnvelopeDecoder<unknown>(operation.data)
+        decoders.set(operation.data, decode)
+      }
+      const id = operationId(operation)
+      known = {
+        id,
+        spanName: `omophub.${operation.resource}.${operation.name}`,
+        spanOptions: {
+          attributes: {
+            "http.request.method": operation.method,
+            "url.template": operation.path,
+            "omophub.operation": id,
+          },
+        },
+        decode,
+      }
+      facts.set(operation, known)
+    }
+    return known
+  }
+  // The stack would point inside the SDK, and capturing it costs on every call.
+  const traceOptions = { captureStackTrace: false }
 
   const cache = config.cache === undefined ? undefined : makeResponseCache(config.cache)
   // Requests in flight by cache key; a follower gets the leader's output, or `none` when the
@@ -151,152 +178,172 @@ export const makeRequestPipeline: Effect.Effect<
     options?: RequestOptions,
   ): Effect.Effect<Output, OmopHubError> =>
     Effect.suspend(() => {
-      const id = operationId(operation)
+      const {
+        id,
+        spanName,
+        spanOptions,
+        decode: decodeEnvelope,
+      } = factsFor(operation as unknown as Operation<never, unknown, unknown, unknown>)
       // Per-call facts for the span and the errors; plain variables, written by the attempts below.
       let attempts = 0
       let lastStatus: number | undefined
       let lastRequestId: string | undefined
       let cacheOutcome: "hit" | "miss" | undefined
 
-      const program = Effect.gen(function* () {
+      // Written as flatMap chains rather than generators: this runs on every call.
+      const program = Effect.suspend((): Effect.Effect<Output, OmopHubError> => {
         const check = makeChecker()
         const encoded = operation.encode(input, check)
         const idempotencyProblem = checkIdempotencyKey(options?.idempotencyKey)
         if (idempotencyProblem !== undefined) check.report("idempotencyKey", idempotencyProblem)
-        if (check.issues.length > 0) return yield* validationError(id, check.issues)
+        if (check.issues.length > 0) return Effect.fail(validationError(id, check.issues))
         const built = buildRequest(config.baseUrl, operation.path, encoded, queryDefaults)
-        if ("issues" in built) return yield* validationError(id, built.issues)
+        if ("issues" in built) return Effect.fail(validationError(id, built.issues))
 
-        const headers: Record<string, string> = { ...baseHeaders }
-        if (built.body !== undefined) headers["content-type"] = "application/json"
         const idempotencyKey = options?.idempotencyKey
+        const headers: Record<string, string> =
+          built.body === undefined && idempotencyKey === undefined ? baseHeaders : { ...baseHeaders }
+        if (built.body !== undefined) headers["content-type"] = "application/json"
         if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey
-        const deadline = (yield* Clock.currentTimeMillis) + config.timeoutMs
 
-        const attempt = (credential: ResolvedCredential) =>
-          gate
-            .withPermit(
-              credential.fingerprint,
-              Effect.gen(function* () {
-                attempts++
-                const response: TransportResponse = yield* Effect.suspend(() =>
-                  transport.send({
-                    method: operation.method,
-                    url: built.url,
-                    // Built here, at the last moment, and handed only to the transport.
-                    headers: { ...headers, authorization: `Bearer ${Redacted.value(credential.key)}` },
-                    body: built.body,
-                  }),
-                ).pipe(
-                  Effect.mapError(
-                    (failure) =>
-                      new ConnectionError({
-                        message: `${id}: no complete response from the API (${failure.description})`,
-                        operation: id,
-                        causeDescription: failure.description,
-                        retryable: true,
-                      }),
-                  ),
-                )
-                const now = yield* Clock.currentTimeMillis
-                lastStatus = response.status
-                lastRequestId = response.headers["x-request-id"]
-                const snapshot = readRateLimitHeaders(response.headers, now, response.status)
-                if (snapshot !== undefined) yield* store.update(credential.fingerprint, snapshot)
-                yield* Effect.logDebug("omophub response", {
-                  operation: id,
-                  route: operation.path,
-                  attempt: attempts,
-                  status: response.status,
-                  requestId: lastRequestId,
-                })
-                const error = classifyResponse({
-                  status: response.status,
-                  headers: response.headers,
-                  body: response.body,
-                  operation: id,
-                  nowMs: now,
-                })
-                if (error !== undefined) return yield* Effect.fail(error)
-                return response
-              }),
-              { deadline, operation: id },
-            )
-            .pipe(Effect.provideService(RateLimitStore, store))
-
-        const send = (credential: ResolvedCredential) =>
-          retrying(attempt(credential), {
-            maxRetries: config.maxRetries,
-            request: {
-              method: operation.method,
-              safeToReplay: operation.safeToReplay,
-              hasIdempotencyKey: idempotencyKey !== undefined,
-            },
-            deadline,
-            maxServerWaitMs: config.maxRetryAfterMs,
-            rateLimitResetMs: Effect.gen(function* () {
-              const snapshot = yield* store.get(credential.fingerprint)
-              const resetAt = Option.getOrUndefined(snapshot)?.resetAt
-              if (resetAt === undefined) return undefined
-              return Math.max(0, resetAt - (yield* Clock.currentTimeMillis))
-            }),
-            onRetry: (info) =>
-              Effect.logDebug("omophub retry", {
-                operation: id,
-                route: operation.path,
-                retry: info.attempt,
-                delayMs: info.delayMs,
-                after: info.error._tag,
-              }),
+        const toConnectionError = (failure: TransportFailure) =>
+          new ConnectionError({
+            message: `${id}: no complete response from the API (${failure.description})`,
+            operation: id,
+            causeDescription: failure.description,
+            retryable: true,
           })
 
-        const credential = yield* credentials.get
-        const decode = (status: number, body: string) =>
-          Effect.map(
-            decoderFor(operation.data)(body, { operation: id, status, requestId: lastRequestId }),
-            (decoded) => {
-              const meta: ResponseMeta = decoded.meta
-              lastRequestId ??= meta.request_id
-              return operation.output(decoded.data, meta)
-            },
-          )
-        const fetched = send(credential).pipe(
-          Effect.catchIf(isRejectedKey, (rejected) =>
-            // Key rotation: one fresh lookup and, if it gave another key, one replay. Never a loop.
-            Effect.gen(function* () {
-              yield* credentials.invalidate(credential.fingerprint)
-              const fresh = yield* credentials.get
-              if (fresh.fingerprint === credential.fingerprint) return yield* Effect.fail(rejected)
-              yield* Effect.logDebug("omophub key rejected; retrying once with the refreshed key", {
-                operation: id,
-              })
-              return yield* send(fresh)
-            }),
-          ),
-        )
-        if (cache === undefined) {
-          const response = yield* fetched
-          return yield* decode(response.status, response.body)
-        }
+        return Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
+          const deadline = startedAt + config.timeoutMs
 
-        const key = JSON.stringify([credential.fingerprint, operation.method, built.url, built.body ?? null])
-        const hit = yield* cache.lookup(key)
-        if (hit !== undefined) {
-          cacheOutcome = "hit"
-          return yield* decode(hit.status, hit.body)
-        }
-        cacheOutcome = "miss"
-        const pinned = new URL(built.url).searchParams.has("vocab_release")
-        return yield* sharedFlight(
-          key,
-          Effect.gen(function* () {
-            const response = yield* fetched
-            const output = yield* decode(response.status, response.body)
-            // Stored only once decoded: errors, including undecodable bodies, are never cached.
-            yield* cache.save(key, { status: response.status, body: response.body }, pinned)
-            return output
-          }),
-        )
+          // What one attempt does once the gate lets it through: send, record, classify.
+          const sendOnce = (credential: ResolvedCredential): Effect.Effect<TransportResponse, OmopHubError> =>
+            Effect.suspend(() => {
+              attempts++
+              // Built here, at the last moment, and handed only to the transport.
+              const request = {
+                method: operation.method,
+                url: built.url,
+                headers: { ...headers, authorization: `Bearer ${Redacted.value(credential.key)}` },
+                body: built.body,
+              }
+              return Effect.flatMap(Effect.mapError(transport.send(request), toConnectionError), (response) =>
+                Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                  lastStatus = response.status
+                  lastRequestId = response.headers["x-request-id"]
+                  const snapshot = readRateLimitHeaders(response.headers, now, response.status)
+                  const error = classifyResponse({
+                    status: response.status,
+                    headers: response.headers,
+                    body: response.body,
+                    operation: id,
+                    nowMs: now,
+                    secret: Redacted.value(credential.key),
+                  })
+                  const logged = Effect.andThen(
+                    Effect.logDebug("omophub response", {
+                      operation: id,
+                      route: operation.path,
+                      attempt: attempts,
+                      status: response.status,
+                      requestId: lastRequestId,
+                    }),
+                    error === undefined ? Effect.succeed(response) : Effect.fail(error),
+                  )
+                  return snapshot === undefined
+                    ? logged
+                    : Effect.andThen(store.update(credential.fingerprint, snapshot), logged)
+                }),
+              )
+            })
+
+          const attempt = (credential: ResolvedCredential) =>
+            gate
+              .withPermit(credential.fingerprint, sendOnce(credential), { deadline, operation: id })
+              .pipe(Effect.provideService(RateLimitStore, store))
+
+          const send = (credential: ResolvedCredential) =>
+            retrying(attempt(credential), {
+              maxRetries: config.maxRetries,
+              request: {
+                method: operation.method,
+                safeToReplay: operation.safeToReplay,
+                hasIdempotencyKey: idempotencyKey !== undefined,
+              },
+              deadline,
+              maxServerWaitMs: config.maxRetryAfterMs,
+              rateLimitResetMs: Effect.gen(function* () {
+                const snapshot = yield* store.get(credential.fingerprint)
+                const resetAt = Option.getOrUndefined(snapshot)?.resetAt
+                if (resetAt === undefined) return undefined
+                return Math.max(0, resetAt - (yield* Clock.currentTimeMillis))
+              }),
+              onRetry: (info) =>
+                Effect.logDebug("omophub retry", {
+                  operation: id,
+                  route: operation.path,
+                  retry: info.attempt,
+                  delayMs: info.delayMs,
+                  after: info.error._tag,
+                }),
+            })
+
+          const decode = (status: number, body: string): Effect.Effect<Output, OmopHubError> => {
+            const decoded = decodeEnvelope(body, { operation: id, status, requestId: lastRequestId })
+            if (Exit.isFailure(decoded)) return Exit.failCause(decoded.cause)
+            return Effect.sync(() => {
+              const meta: ResponseMeta = decoded.value.meta
+              lastRequestId ??= meta.request_id
+              return operation.output(decoded.value.data as Data, meta)
+            })
+          }
+
+          return Effect.flatMap(credentials.get, (credential) => {
+            const fetched = send(credential).pipe(
+              Effect.catchIf(isRejectedKey, (rejected) =>
+                // Key rotation: one fresh lookup and, if it gave another key, one replay. Never a loop.
+                Effect.gen(function* () {
+                  yield* credentials.invalidate(credential.fingerprint)
+                  const fresh = yield* credentials.get
+                  if (fresh.fingerprint === credential.fingerprint) return yield* Effect.fail(rejected)
+                  yield* Effect.logDebug("omophub key rejected; retrying once with the refreshed key", {
+                    operation: id,
+                  })
+                  return yield* send(fresh)
+                }),
+              ),
+            )
+            if (cache === undefined) {
+              return Effect.flatMap(fetched, (response) => decode(response.status, response.body))
+            }
+
+            const key = JSON.stringify([
+              credential.fingerprint,
+              operation.method,
+              built.url,
+              built.body ?? null,
+            ])
+            return Effect.flatMap(cache.lookup(key), (hit) => {
+              if (hit !== undefined) {
+                cacheOutcome = "hit"
+                return decode(hit.status, hit.body)
+              }
+              cacheOutcome = "miss"
+              const pinned = new URL(built.url).searchParams.has("vocab_release")
+              return sharedFlight(
+                key,
+                Effect.gen(function* () {
+                  const response = yield* fetched
+                  const output = yield* decode(response.status, response.body)
+                  // Stored only once decoded: errors, including undecodable bodies, are never cached.
+                  yield* cache.save(key, { status: response.status, body: response.body }, pinned)
+                  return output
+                }),
+              )
+            })
+          })
+        })
       })
 
       return program.pipe(
@@ -312,26 +359,14 @@ export const makeRequestPipeline: Effect.Effect<
               }),
             ),
         }),
-        Effect.onExit(() =>
-          Effect.annotateCurrentSpan({
-            "omophub.attempts": attempts,
-            ...(cacheOutcome === undefined ? {} : { "omophub.cache": cacheOutcome }),
-            ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus }),
-            ...(lastRequestId === undefined ? {} : { "omophub.request_id": lastRequestId }),
-          }),
-        ),
-        Effect.withSpan(
-          `omophub.${operation.resource}.${operation.name}`,
-          {
-            attributes: {
-              "http.request.method": operation.method,
-              "url.template": operation.path,
-              "omophub.operation": id,
-            },
-          },
-          // The stack would point inside the SDK, and capturing it costs on every call.
-          { captureStackTrace: false },
-        ),
+        Effect.onExit(() => {
+          const attributes: Record<string, unknown> = { "omophub.attempts": attempts }
+          if (cacheOutcome !== undefined) attributes["omophub.cache"] = cacheOutcome
+          if (lastStatus !== undefined) attributes["http.response.status_code"] = lastStatus
+          if (lastRequestId !== undefined) attributes["omophub.request_id"] = lastRequestId
+          return Effect.annotateCurrentSpan(attributes)
+        }),
+        Effect.withSpan(spanName, spanOptions, traceOptions),
       )
     })
 

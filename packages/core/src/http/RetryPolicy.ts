@@ -12,6 +12,10 @@
  *      reset, clamped the same way;
  *    - otherwise full-jitter backoff: random × min(capMs, baseMs × 2^(n-1)) (`Backoff.ts`).
  *    `random` comes from Effect's `Random` service, so tests can seed it.
+ *    When the server asks for a longer wait than maxServerWaitMs (its `Retry-After`, or the reset of an
+ *    exhausted window), the call is not retried early: it fails at once with the server's own error,
+ *    which carries `retryAfter`, so the caller can decide (retrying before the server's time would only
+ *    provoke another 429).
  * 3. With a `deadline` (epoch ms from `Clock`, the call's total budget), a wait that would end at or
  *    after the deadline is not started: the call fails with the last error immediately.
  * 4. Waits use `Effect.sleep` (so `TestClock` drives them) and are interruptible: interrupting the
@@ -42,6 +46,14 @@ export interface RetryDelayOptions {
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value))
 
 /** Milliseconds to wait before retrying after `error`; `attempt` is 0-based (see the module doc). */
+/** The wait the server asked for (Retry-After, or a known window reset for a 429), unclamped. */
+const serverRequestedMs = (error: OmopHubError, rateLimitResetMs: number | undefined): number | undefined => {
+  const retryAfter = "retryAfter" in error ? error.retryAfter : undefined
+  if (retryAfter !== undefined && Number.isFinite(retryAfter)) return Math.ceil(retryAfter * 1000)
+  if (error._tag === "RateLimitError" && rateLimitResetMs !== undefined) return Math.ceil(rateLimitResetMs)
+  return undefined
+}
+
 export const retryDelay = (
   error: OmopHubError,
   attempt: number,
@@ -100,6 +112,10 @@ export const retrying = <A, E extends OmopHubError, R, R2 = never>(
         error._tag === "RateLimitError" && error.retryAfter === undefined && options.rateLimitResetMs
           ? yield* options.rateLimitResetMs
           : undefined
+      const requested = serverRequestedMs(error, rateLimitResetMs)
+      if (requested !== undefined && requested > (options.maxServerWaitMs ?? defaultMaxServerWaitMs)) {
+        return yield* Effect.fail(error)
+      }
       const delayMs = retryDelay(error, retriesDone, random, {
         baseMs: options.baseMs,
         capMs: options.capMs,

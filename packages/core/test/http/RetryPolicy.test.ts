@@ -165,11 +165,21 @@ describe("retrying", () => {
     }),
   )
 
-  it.effect("clamps a long Retry-After to 60 s", () =>
+  it.effect("gives up at once, with the server's error, when Retry-After exceeds maxServerWaitMs", () =>
     Effect.gen(function* () {
       const { effect, attemptTimes } = scripted([rateLimited(3600)])
+      const error = yield* retrying(effect, { maxRetries: 1, request: get }).pipe(Effect.flip)
+      assert.deepStrictEqual(attemptTimes, [0])
+      assert.strictEqual(error._tag, "RateLimitError")
+      assert.strictEqual("retryAfter" in error ? error.retryAfter : undefined, 3600)
+    }),
+  )
+
+  it.effect("waits exactly maxServerWaitMs when the server asks for that much", () =>
+    Effect.gen(function* () {
+      const { effect, attemptTimes } = scripted([rateLimited(60)])
       const fiber = yield* retrying(effect, { maxRetries: 1, request: get }).pipe(Effect.forkChild)
-      yield* TestClock.adjust(3_600_000)
+      yield* TestClock.adjust(60_000)
       yield* Fiber.join(fiber)
       assert.deepStrictEqual(attemptTimes, [0, 60_000])
     }),

@@ -110,12 +110,8 @@ const rows: ReadonlyArray<Row> = [
     name: "429 + Retry-After: 30 beyond maxRetryAfterMs 300",
     faults: once({ kind: "status", status: 429, retryAfter: 30 }),
     options: { maxRetryAfterMs: 300 },
-    // BUG-K5 (RetryPolicy.retryDelay + RateLimitGate): instead of giving up at once with the server's
-    // error, as `maxRetryAfterMs` is documented ("the longest wait the client honours before giving
-    // up"), the client shortens the wait to 300 ms, then its gate refuses the retry (the reset is still
-    // 30 s away), so the call fails late with a client-made `client_rate_limited` error that has lost
-    // the server's request id. A 5xx with a long Retry-After is retried early the same way.
-    knownBug: "BUG-K5",
+    // Gives up at once with the server's error rather than retrying before the server's time
+    // (found by this suite as bug K5).
     expect: all(
       fails(
         "RateLimitError",
