@@ -1,5 +1,6 @@
 // Prints one closing line for the whole test run, summed over every runner's machine-readable
-// report (vitest JSON, JUnit XML from deno test and bun test) found under */*/test-results/.
+// report (vitest JSON, JUnit XML from deno test, bun test and the docs checks) found under
+// packages/*/test-results, examples/*/test-results, bench/test-results and docs/test-results.
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 
@@ -9,14 +10,17 @@ let failed = 0
 let skipped = 0
 const reports: string[] = []
 
-for (const group of ["packages", "examples", "bench"]) {
+for (const group of ["packages", "examples", "bench", "docs"]) {
   const base = join(root, group)
   if (!existsSync(base)) continue
-  const dirs = group === "bench" ? [base] : readdirSync(base).map((name) => join(base, name))
+  const dirs =
+    group === "bench" || group === "docs" ? [base] : readdirSync(base).map((name) => join(base, name))
   for (const dir of dirs) {
     const results = join(dir, "test-results")
     if (!existsSync(results)) continue
     for (const file of readdirSync(results)) {
+      // Only reports: runners may leave other things here (bun creates a `.bun` folder).
+      if (!file.endsWith(".json") && !file.endsWith(".xml")) continue
       const text = readFileSync(join(results, file), "utf8")
       if (file.endsWith(".json")) {
         const report = JSON.parse(text) as {
@@ -25,6 +29,8 @@ for (const group of ["packages", "examples", "bench"]) {
           numPendingTests: number
           numTodoTests: number
         }
+        // Other JSON files (e.g. a bundle-size record) are not test reports.
+        if (typeof report.numPassedTests !== "number") continue
         passed += report.numPassedTests
         failed += report.numFailedTests
         skipped += report.numPendingTests + report.numTodoTests
