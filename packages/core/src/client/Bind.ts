@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import type { OmopHubError } from "../Errors.ts"
+import { type OmopHubError, ValidationError } from "../Errors.ts"
 import type { RequestPipelineShape } from "../http/RequestPipeline.ts"
 import type { AnyMethod, Method } from "../resources/Operation.ts"
 import {
@@ -34,10 +34,12 @@ export interface CallOptions {
 
 /** Per-call request options on the Effect side. */
 export interface EffectCallOptions {
+  /** Sent unchanged as `Idempotency-Key` on every attempt of this call. */
   readonly idempotencyKey?: string | undefined
 }
 
-type PagedName<M, K extends keyof M, Suffix extends string> =
+/** `<K><Suffix>` when method `K` of `M` is paged (its operation has `pageItems`), else `never`. */
+export type PagedName<M, K extends keyof M, Suffix extends string> =
   M[K] extends Method<infer _A, infer _O, infer _I, infer _D, infer _Out, infer Item>
     ? [Item] extends [never]
       ? never
@@ -45,15 +47,22 @@ type PagedName<M, K extends keyof M, Suffix extends string> =
     : never
 
 /** A method's positional arguments and its options type, for the generated variants. */
-type Variant<M, K extends keyof M, Extra, Result> =
+export type Variant<M, K extends keyof M, Extra, Result> =
   M[K] extends Method<infer Args, infer Options, infer _I, infer _D, infer _Out, infer _Item>
     ? (...args: [...Args, options?: Options & Extra]) => Result
     : never
-type OutputOf<M, K extends keyof M> =
+/** What method `K` of `M` returns: the decoded response of one call (one page, for a paged method). */
+export type OutputOf<M, K extends keyof M> =
   M[K] extends Method<infer _A, infer _O, infer _I, infer _D, infer Output, infer _Item> ? Output : never
-type ItemOf<M, K extends keyof M> =
+/** The item type of paged method `K` of `M` (`never` when it is not paged). */
+export type ItemOf<M, K extends keyof M> =
   M[K] extends Method<infer _A, infer _O, infer _I, infer _D, infer _Out, infer Item> ? Item : never
 
+/**
+ * The Effect API of one resource, derived from its `methods`: each method returns an `Effect` that
+ * fails with `OmopHubError`, and each paged method also gets `<name>Iter` (items as a `Stream`),
+ * `<name>Pages` (pages as a `Stream`) and `<name>All` (collected items, bounded by `limit`).
+ */
 export type EffectMethods<M> = {
   readonly [K in keyof M]: Variant<M, K, EffectCallOptions, Effect.Effect<OutputOf<M, K>, OmopHubError>>
 } & {
@@ -82,6 +91,11 @@ export type EffectMethods<M> = {
   >
 }
 
+/**
+ * The Promise API of one resource, derived from its `methods`: each method returns a `Promise`
+ * rejecting with the same `OmopHubError` values, takes an abort `signal`, and each paged method also
+ * gets `<name>Iter` and `<name>Pages` (async iterables) and `<name>All`.
+ */
 export type PromiseMethods<M> = {
   readonly [K in keyof M]: Variant<M, K, CallOptions, Promise<OutputOf<M, K>>>
 } & {
@@ -115,6 +129,25 @@ const isRecord = (u: unknown): u is Record<string, unknown> =>
 
 const callKeys = ["signal", "idempotencyKey"] as const
 const walkKeys = ["signal", "idempotencyKey", "maxPages", "limit"] as const
+// `limit` belongs to `<name>All` only; left in the options of Iter/Pages, the option check reports it.
+const walkKeysWithoutLimit = ["signal", "idempotencyKey", "maxPages"] as const
+
+const isAbortSignal = (u: unknown): u is AbortSignal =>
+  typeof u === "object" &&
+  u !== null &&
+  typeof (u as { aborted?: unknown }).aborted === "boolean" &&
+  typeof (u as { addEventListener?: unknown }).addEventListener === "function"
+
+/** A ValidationError for a `signal` option that is not an AbortSignal, else undefined. */
+const signalProblem = (operation: string, signal: unknown): ValidationError | undefined =>
+  signal === undefined || isAbortSignal(signal)
+    ? undefined
+    : new ValidationError({
+        message: `${operation}: invalid input: options.signal must be an AbortSignal`,
+        operation,
+        issues: [{ path: "options.signal", message: "must be an AbortSignal" }],
+        retryable: false,
+      })
 
 /** Splits the given keys off a method's trailing options object. */
 const splitKeys = <const Keys extends ReadonlyArray<string>>(
@@ -127,7 +160,10 @@ const splitKeys = <const Keys extends ReadonlyArray<string>>(
   for (const [key, value] of Object.entries(options)) {
     if ((keys as ReadonlyArray<string>).includes(key)) {
       if (value !== undefined) taken[key] = value
-    } else rest[key] = value
+    } else {
+      // defineProperty, not assignment: an own `__proto__` key must stay a key the option check sees.
+      Object.defineProperty(rest, key, { value, enumerable: true, writable: true, configurable: true })
+    }
   }
   return { options: Object.keys(rest).length === 0 ? undefined : rest, taken: taken as never }
 }
@@ -135,11 +171,18 @@ const splitKeys = <const Keys extends ReadonlyArray<string>>(
 /** Splits the per-call keys (`signal`, `idempotencyKey`) off a method's trailing options object. */
 export const splitCallOptions = (
   options: unknown,
-): { readonly options: unknown; readonly signal?: AbortSignal; readonly idempotencyKey?: string } => {
+): {
+  readonly options: unknown
+  /** Only a real AbortSignal; anything else is reported by the call (see `signalProblem`). */
+  readonly signal?: AbortSignal
+  readonly rawSignal?: unknown
+  readonly idempotencyKey?: string
+} => {
   const { options: rest, taken } = splitKeys(options, callKeys)
   return {
     options: rest,
-    ...(taken.signal === undefined ? {} : { signal: taken.signal as AbortSignal }),
+    ...(taken.signal === undefined ? {} : { rawSignal: taken.signal }),
+    ...(isAbortSignal(taken.signal) ? { signal: taken.signal } : {}),
     ...(taken.idempotencyKey === undefined ? {} : { idempotencyKey: taken.idempotencyKey as string }),
   }
 }
@@ -148,7 +191,9 @@ export const splitCallOptions = (
 export type BoundMethod = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, OmopHubError>
 
 const call = (pipeline: RequestPipelineShape, m: AnyMethod, args: ReadonlyArray<unknown>) => {
-  const { options, idempotencyKey } = splitCallOptions(args[m.arity])
+  const { options, idempotencyKey, rawSignal } = splitCallOptions(args[m.arity])
+  const badSignal = signalProblem(`${m.operation.resource}.${m.operation.name}`, rawSignal)
+  if (badSignal !== undefined) return Effect.fail(badSignal)
   const input = m.toInput(args.slice(0, m.arity), options)
   return pipeline.execute(m.operation, input, idempotencyKey === undefined ? undefined : { idempotencyKey })
 }
@@ -166,7 +211,9 @@ const pagerFor = (
 ): Effect.Effect<{ readonly pager: Pager<unknown, unknown>; readonly limit: number }, OmopHubError> =>
   Effect.suspend(() => {
     const id = `${m.operation.resource}.${name}`
-    const { options, taken } = splitKeys(args[m.arity], walkKeys)
+    const { options, taken } = splitKeys(args[m.arity], withLimit ? walkKeys : walkKeysWithoutLimit)
+    const badSignal = signalProblem(id, taken.signal)
+    if (badSignal !== undefined) return Effect.fail(badSignal)
     const walk = checkWalkOptions(id, taken, withLimit)
     if ("_tag" in walk) return Effect.fail(walk)
     const pageItems = m.operation.pageItems as (output: unknown) => ReadonlyArray<unknown>

@@ -22,9 +22,11 @@ export type FhirResourceType =
   | "AllergyIntolerance"
   | "DiagnosticReport"
 
+/** Options of `fhir.resolve` and `fhir.resolveBatch`: context for the mapping and what to add to each resolution. */
 export interface FhirResolveOptions {
   /** The resource the coding comes from; checks the domain fits (`domain_resource_alignment`). */
   readonly resourceType?: FhirResourceType | (string & {}) | undefined
+  /** Adds `recommendations` (at most `recommendationsLimit`) to the resolution. */
   readonly includeRecommendations?: boolean | undefined
   /** 1 to 20 (server default 5). */
   readonly recommendationsLimit?: number | undefined
@@ -32,9 +34,11 @@ export interface FhirResolveOptions {
   readonly includeQuality?: boolean | undefined
   /** `error` (default): an unmappable coding fails with 404; `sentinel`: it resolves to concept 0. */
   readonly onUnmapped?: "error" | "sentinel" | undefined
+  /** Vocabulary release for this call (overrides the client's `vocabRelease`). */
   readonly vocabRelease?: string | undefined
 }
 
+/** Options of `fhir.resolveCodeableConcept`: those of `fhir.resolve`, plus free text to fall back on. */
 export interface FhirCodeableConceptOptions extends FhirResolveOptions {
   /** Free text resolved semantically when no coding resolves (alternative to `CodeableConcept.text`). */
   readonly text?: string | undefined
@@ -207,6 +211,7 @@ const BatchData = openStruct({
   ),
 })
 
+/** What `fhir.resolveBatch` returns; tell the entries apart with `isFhirResolved`. */
 export interface FhirBatchResult {
   /** One entry per input coding, in order. */
   readonly results: ReadonlyArray<FhirResolveResult | FhirResolveFailure>
@@ -234,7 +239,8 @@ export const resolveBatch = makeOperation({
     else if (input.codings.length < 1 || input.codings.length > maxBatchCodings) {
       check.report("codings", `must hold 1 to ${maxBatchCodings} codings (got ${input.codings.length})`)
     } else {
-      input.codings.forEach((coding: unknown, index) => {
+      // Array.from: a hole in a sparse array must be reported, not skipped.
+      Array.from(input.codings as ReadonlyArray<unknown>).forEach((coding: unknown, index) => {
         rejectOptionsInCoding(check, `codings[${index}]`, coding)
         codings.push(toWireCoding(check, `codings[${index}]`, coding))
       })
@@ -264,11 +270,15 @@ const CodeableConceptData = openStruct({
   unresolved: Schema.optional(Schema.Array(FailedItem)),
 })
 
+/** What `fhir.resolveCodeableConcept` returns: the best match, the other resolutions, and the codings that failed. */
 export interface FhirCodeableConceptResult {
+  /** The CodeableConcept as the server echoed it, when it did. */
   readonly input?: Readonly<Record<string, unknown>> | undefined
   /** The preferred resolution (a `userSelected` coding, else SNOMED > RxNorm > LOINC > CVX > ICD-10 > others). */
   readonly best_match: FhirResolveResult | null
+  /** The other codings that resolved. */
   readonly alternatives: ReadonlyArray<FhirResolveResult>
+  /** The codings that did not resolve, with why. */
   readonly unresolved: ReadonlyArray<FhirResolveFailure>
 }
 
@@ -320,7 +330,7 @@ export const resolveCodeableConcept = makeOperation({
         `must hold 1 to ${maxCodeableConceptCodings} codings, or none when text is given (got ${list.length})`,
       )
     } else {
-      list.forEach((item: unknown, index) => {
+      Array.from(list as ReadonlyArray<unknown>).forEach((item: unknown, index) => {
         rejectOptionsInCoding(check, `${path}[${index}]`, item)
         coding.push(toWireCoding(check, `${path}[${index}]`, item))
       })

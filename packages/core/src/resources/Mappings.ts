@@ -7,6 +7,7 @@ import * as Schema from "effect/Schema"
 import { Mapping, openStruct } from "./Models.ts"
 import { makeOperation, method, type Pagination } from "./Operation.ts"
 
+/** Options of `mappings.get`: which mappings to return, and paging. */
 export interface GetMappingsOptions {
   /** Only mappings into this vocabulary, e.g. `ICD10CM`. */
   readonly targetVocabulary?: string | undefined
@@ -18,6 +19,7 @@ export interface GetMappingsOptions {
   readonly page?: number | undefined
   /** 1 to 1000; the live server clamps to 200 (check `pagination.page_size`). */
   readonly pageSize?: number | undefined
+  /** Vocabulary release for this call (overrides the client's `vocabRelease`). */
   readonly vocabRelease?: string | undefined
 }
 
@@ -33,8 +35,11 @@ const GetMappingsData = Schema.Union([
   MappingList,
 ])
 
+/** One page of `mappings.get`. */
 export interface GetMappingsResult {
+  /** The mapping rows on this page. */
   readonly mappings: ReadonlyArray<Mapping>
+  /** Totals and target vocabularies, when the server sent them. */
   readonly summary?: typeof MappingSummary.Type | undefined
   readonly pagination?: Pagination | undefined
 }
@@ -90,6 +95,7 @@ export interface SourceCode {
   readonly conceptCode: string
 }
 
+/** What `mappings.map` maps: the sources (concept ids or native codes) and the target vocabulary. */
 export interface MapConceptsRequest {
   /** Target vocabulary id, e.g. `SNOMED`. */
   readonly targetVocabulary: string
@@ -97,7 +103,9 @@ export interface MapConceptsRequest {
   readonly sourceConcepts?: ReadonlyArray<number> | undefined
   /** Native codes to map; give exactly one of `sourceConcepts` and `sourceCodes`. */
   readonly sourceCodes?: ReadonlyArray<SourceCode> | undefined
+  /** The kind of mapping to ask for, sent as `mapping_type`. */
   readonly mappingType?: "direct" | "equivalent" | "broader" | "narrower" | undefined
+  /** Also map to invalid (deprecated or upgraded) concepts. */
   readonly includeInvalid?: boolean | undefined
   /** Sent as the `vocab_release` query parameter (not in the body), like every official SDK. */
   readonly vocabRelease?: string | undefined
@@ -126,10 +134,13 @@ const MapData = openStruct({
   summary: Schema.optional(Schema.NullOr(MapSummary)),
 })
 
+/** What `mappings.map` returns: the mappings found, and the sources that had none. */
 export interface MapConceptsResult {
+  /** The mapping rows found, for every source together. */
   readonly mappings: ReadonlyArray<Mapping>
   /** Sources that could not be mapped (unknown, or no mapping into the target vocabulary). */
   readonly failed_mappings: ReadonlyArray<typeof FailedMapping.Type>
+  /** Counts of sources and mappings, when the server sent them. */
   readonly summary?: typeof MapSummary.Type | undefined
 }
 
@@ -172,8 +183,11 @@ export const map = makeOperation({
     const sourceCodes = hasCodes
       ? check.list("request.sourceCodes", r.sourceCodes, 1, mapLimit).map((item, index) => {
           const path = `request.sourceCodes[${index}]`
+          if (typeof item !== "object" || item === null) {
+            check.report(path, "must be an object with vocabularyId and conceptCode")
+            return undefined
+          }
           const code = check.options(path, item, ["vocabularyId", "conceptCode"])
-          if (typeof item !== "object" || item === null) return undefined
           return {
             vocabulary_id: check.text(`${path}.vocabularyId`, code.vocabularyId),
             concept_code: check.text(`${path}.conceptCode`, code.conceptCode),

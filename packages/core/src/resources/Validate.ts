@@ -15,7 +15,12 @@ const describe = (value: unknown): string => {
   return typeof value === "object" ? "an object" : typeof value
 }
 
+/**
+ * Records input problems for one call. Each check returns the value (or a harmless placeholder
+ * when it is bad) so `encode` can go on and report every problem, not just the first.
+ */
 export interface Checker {
+  /** Every problem recorded so far; the pipeline fails the call when it is not empty. */
   readonly issues: ReadonlyArray<ValidationIssue>
   /** Records a custom issue. */
   readonly report: (path: string, message: string) => void
@@ -29,14 +34,19 @@ export interface Checker {
     value: unknown,
     known: ReadonlyArray<K>,
   ) => Partial<Record<K, unknown>>
+  /** `true`, `false`, or absent (`undefined`/`null`). */
   readonly optionalBoolean: (path: string, value: unknown) => boolean | undefined
+  /** A string that is not blank, or absent. */
   readonly optionalText: (path: string, value: unknown) => string | undefined
+  /** One of `allowed`, or absent. */
   readonly optionalLiteral: <L extends string>(
     path: string,
     value: unknown,
     allowed: ReadonlyArray<L>,
   ) => L | undefined
+  /** A finite number from `min` to `max` inclusive, or absent. */
   readonly optionalNumber: (path: string, value: unknown, min: number, max: number) => number | undefined
+  /** A safe integer from `min` to `max` inclusive, or absent. */
   readonly optionalInteger: (path: string, value: unknown, min: number, max: number) => number | undefined
   /**
    * A list sent comma-joined: every item a string without commas (empty items are dropped later).
@@ -55,6 +65,7 @@ export interface Checker {
   readonly conceptIdList: (path: string, value: unknown, min: number, max: number) => ReadonlyArray<number>
 }
 
+/** A fresh checker with no issues; one per call, or per `encode` run in tests of your own descriptors. */
 export const makeChecker = (): Checker => {
   const issues: Array<ValidationIssue> = []
   const report = (path: string, message: string) => {
@@ -75,7 +86,9 @@ export const makeChecker = (): Checker => {
     if (value.length < min || value.length > max) {
       report(path, `must have ${min} to ${max} items (got ${value.length})`)
     }
-    return value
+    // A dense copy: holes in a sparse array become undefined items that the item checks report,
+    // instead of being skipped by map/forEach (and sent as null, or dropped).
+    return Array.from(value)
   }
   return {
     issues,
@@ -147,7 +160,7 @@ export const makeChecker = (): Checker => {
         report(path, `must be an array of strings (got ${describe(value)})`)
         return undefined
       }
-      value.forEach((item, index) => {
+      Array.from(value).forEach((item, index) => {
         if (typeof item !== "string") report(`${path}[${index}]`, `must be a string (got ${describe(item)})`)
         else if (item.includes(","))
           report(`${path}[${index}]`, "must not contain a comma (lists are sent comma-joined)")

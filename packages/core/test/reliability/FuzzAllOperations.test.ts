@@ -5,7 +5,7 @@
 //    error, never a throw or a bare TypeError, and a ValidationError never reaches the network;
 // 2. path placeholders and 3. query text reach the server decoded exactly as given;
 // 4. exactly-one-of rules and list caps are refused locally, while the caps themselves are sent whole.
-// SDK bugs found by this suite are pinned at the end as `it.fails` (B1-B4).
+// Regression tests for the SDK bugs this suite found (B1-B4) are at the end.
 import { type Sandbox, start } from "@omophub/sandbox"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -624,11 +624,11 @@ describe("exactly-one-of rules and caps: ValidationError before any request", ()
 
 // --- Findings
 
-describe("known SDK bugs (it.fails until fixed)", () => {
+describe("bugs this suite found (B1-B4), now regression tests", () => {
   // B1: `signal` is handed to the runtime unchecked; anything but an AbortSignal (a string, a number,
   // `{}`, `true`) makes every Promise method THROW `TypeError: options.signal.addEventListener is not a
   // function` synchronously, instead of rejecting with a ValidationError.
-  it.fails(
+  it(
     "B1: a `signal` that is not an AbortSignal rejects with a ValidationError instead of throwing",
     async () => {
       for (const { resource, name, m } of registry) {
@@ -645,7 +645,7 @@ describe("known SDK bugs (it.fails until fixed)", () => {
   // `rest[key] = value`; an own `__proto__` key then sets the copy's prototype instead of being copied,
   // so the unknown-option check never sees it and the call is SENT. Without a per-call key the same
   // options are refused (`options.__proto__ is not an option`), so the outcome depends on an unrelated key.
-  it.fails(
+  it(
     "B2: an own `__proto__` option is refused even next to idempotencyKey",
     async () => {
       const options = JSON.parse('{"idempotencyKey":"idem-key-0001","__proto__":{"bogus":1}}') as object
@@ -692,13 +692,13 @@ describe("known SDK bugs (it.fails until fixed)", () => {
     ],
   ]
   for (const [label, call] of holeCases) {
-    it.fails(`B3: a sparse list is refused locally: ${label}`, () => expectRejectedLocally(call), timeout)
+    it(`B3: a sparse list is refused locally: ${label}`, () => expectRejectedLocally(call), timeout)
   }
 
   // B4: `limit` is an option of `<name>All` only, but Bind.ts splits it off (walkKeys) for Iter and
   // Pages too and then ignores it: `listIter({ limit: 1 })` yields a whole page and `limit: "garbage"`
   // passes, where every other unknown or ill-typed option is a ValidationError.
-  it.fails(
+  it(
     "B4: `limit` on an Iter / Pages walk is refused rather than silently ignored",
     async () => {
       for (const limit of ["garbage", -1, 1]) {
