@@ -11,4 +11,8 @@ import { Env } from "./CoreContracts.ts"
 /** An environment backed by an explicit record. */
 export const envFromRecord = Env.fromRecord
 
+/**
+ * The `Env` service for browsers: every variable is unset (there is no process environment), so
+ * `fromEnv` finds nothing. It never reports `RuntimeUnavailable`.
+ */
 export const EnvLive: Layer.Layer<Env> = envFromRecord({})

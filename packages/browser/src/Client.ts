@@ -27,6 +27,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 
+/**
+ * Options for `new OMOPHub()`, `createClient()` and `layer()` in a browser: the core client options
+ * (base URL, timeouts, retries, cache...) plus the key sources a page can have: `apiKey`, then
+ * `credentials`. One of them is required.
+ */
 export interface ClientOptions extends Omit<CoreClientOptions, "apiKey" | "credentials"> {
   /** A key or token given directly. A long-lived `oh_...` key needs `dangerouslyAllowBrowser`. */
   readonly apiKey?: string | Redacted.Redacted<string> | undefined

@@ -11,6 +11,10 @@ import { Env } from "./CoreContracts.ts"
 const bunEnv = () =>
   (globalThis as unknown as { readonly Bun: { readonly env: Record<string, string | undefined> } }).Bun.env
 
+/**
+ * The `Env` service over `Bun.env`, read on every call. Never fails: an unset or empty variable is
+ * none, so it never reports `RuntimeUnavailable`.
+ */
 export const EnvLive: Layer.Layer<Env> = Layer.succeed(
   Env,
   Env.of({

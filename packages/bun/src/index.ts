@@ -13,7 +13,13 @@
  */
 
 export * from "@omophub/core"
-export type { StoreApiKeyError, StoreApiKeyOptions, StoredApiKey } from "@omophub/core/server"
+export type {
+  ServerClientOptions,
+  ServerRuntime,
+  StoreApiKeyError,
+  StoreApiKeyOptions,
+  StoredApiKey,
+} from "@omophub/core/server"
 export { storeApiKeyEffect } from "@omophub/core/server"
 export {
   FileSystemLive,

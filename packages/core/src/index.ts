@@ -14,8 +14,12 @@ export {
   type CallOptions,
   type EffectCallOptions,
   type EffectMethods,
+  type ItemOf,
+  type OutputOf,
+  type PagedName,
   type PromiseMethods,
   type PromiseRunner,
+  type Variant,
 } from "./client/Bind.ts"
 export {
   type ClientOptions,
@@ -42,7 +46,7 @@ export {
   type CredentialsCallback,
   fromCallback,
 } from "./credentials/CallbackProvider.ts"
-export { chain } from "./credentials/Chain.ts"
+export { chain, type ServicesOf } from "./credentials/Chain.ts"
 export { Credentials, type CredentialsShape, type ResolvedCredential } from "./credentials/Credentials.ts"
 export {
   type CredentialsCacheOptions,
@@ -64,6 +68,7 @@ export {
   browserChain,
   type CredentialsFileLocation,
   credentialsFileLocation,
+  type KeychainFor,
   type StandardChainOptions,
   standardChain,
 } from "./credentials/StandardChain.ts"
@@ -72,7 +77,13 @@ export { fromValue } from "./credentials/ValueProvider.ts"
 export * from "./Errors.ts"
 // Retry, classification and rate-limit policy
 export { type BackoffOptions, backoffCeiling, backoffDelay } from "./http/Backoff.ts"
-export { classifyResponse, isRetryable, type ResponseError, type RetryRequest } from "./http/Classify.ts"
+export {
+  type ClassifyInput,
+  classifyResponse,
+  isRetryable,
+  type ResponseError,
+  type RetryRequest,
+} from "./http/Classify.ts"
 // Configuration and pipeline
 export {
   ClientConfig,
@@ -85,6 +96,7 @@ export * as KyTransport from "./http/KyTransport.ts"
 export {
   clientRateLimitedCode,
   makeRateLimitGate,
+  type PermitOptions,
   type RateLimitGate,
   type RateLimitGateOptions,
 } from "./http/RateLimitGate.ts"
@@ -93,6 +105,7 @@ export {
   type RateLimitSnapshot,
   RateLimitStore,
   type RateLimitStoreShape,
+  type Reservation,
   readRateLimitHeaders,
 } from "./http/RateLimitState.ts"
 export {
@@ -108,7 +121,13 @@ export {
   type ResponseCacheStore,
 } from "./http/ResponseCache.ts"
 export { parseRateLimitReset, parseRetryAfter } from "./http/RetryAfter.ts"
-export { type RetryInfo, type RetryingOptions, retryDelay, retrying } from "./http/RetryPolicy.ts"
+export {
+  type RetryDelayOptions,
+  type RetryInfo,
+  type RetryingOptions,
+  retryDelay,
+  retrying,
+} from "./http/RetryPolicy.ts"
 export { userAgent } from "./http/UserAgent.ts"
 
 // Resources (descriptors) and response models
@@ -134,8 +153,10 @@ export * as Hierarchy from "./resources/Hierarchy.ts"
 export * as Mappings from "./resources/Mappings.ts"
 export { Concept, ConceptRelationship, ConceptSummary, Mapping, Synonym } from "./resources/Models.ts"
 export {
+  type AnyMethod,
   type EncodedInput,
   type HttpMethod,
+  type Method,
   makeOperation,
   type Operation,
   type Pagination,

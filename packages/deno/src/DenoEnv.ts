@@ -38,6 +38,11 @@ export const readVariable = (name: string): Effect.Effect<Option.Option<string>,
     }
   })
 
+/**
+ * The `Env` service over `Deno.env`. Reads only `OMOPHUB_*` and the home/config folder variables;
+ * any other name, or one without `--allow-env` permission, is `RuntimeUnavailable` (never a
+ * permission prompt), which the credential chain treats as "not found here".
+ */
 export const EnvLive: Layer.Layer<Env> = Layer.succeed(Env, Env.of({ get: readVariable }))
 
 /** An environment backed by an explicit record instead of `Deno.env`. */

@@ -104,6 +104,12 @@ const writeAtomic = async (
   }
 }
 
+/**
+ * The `FileSystem` service implementation over Deno's file API: a missing file reads as none,
+ * writes go to a temporary file that is renamed into place with the exact mode. Without
+ * `--allow-read` / `--allow-write` for the path (or `HOME` / `USERPROFILE` env access for the home
+ * folder) it reports `RuntimeUnavailable`; other I/O failures are `FileSystemError`s naming the path.
+ */
 export const makeFileSystem = (): FileSystemShape => {
   const posix = deno().build.os !== "windows"
   return {
@@ -136,6 +142,11 @@ export const makeFileSystem = (): FileSystemShape => {
   }
 }
 
+/**
+ * The `FileSystem` service (see `makeFileSystem`), which the credentials-file provider and
+ * `storeApiKey({ target: "file" })` need. Reports `RuntimeUnavailable` when Deno's read or write
+ * permission is missing.
+ */
 export const FileSystemLive: Layer.Layer<FileSystem> = Layer.sync(FileSystem, () =>
   FileSystem.of(makeFileSystem()),
 )

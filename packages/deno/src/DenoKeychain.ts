@@ -20,6 +20,7 @@ import * as Redacted from "effect/Redacted"
 import { Keychain, KeychainError, type KeychainShape, RuntimeUnavailable } from "./CoreContracts.ts"
 import { deno, isGranted } from "./DenoApi.ts"
 
+/** Options for `makeKeychain` / `keychainLayer`. */
 export interface KeychainOptions {
   /** How long to wait for the store before reporting it unavailable. Default 3 seconds. */
   readonly timeout?: Duration.Input | undefined
@@ -197,6 +198,12 @@ const noStore = (os: string): Store => {
   return { get: fail, set: fail, delete: fail }
 }
 
+/**
+ * The `Keychain` service implementation over `secret-tool` (Linux) or `security` (macOS), run with
+ * `Deno.Command` and killed after `timeout`. No `--allow-run` permission, no tool, no reachable
+ * store, Windows, or a timeout is `RuntimeUnavailable` (the credential chain moves on); a store that
+ * answers but refuses is a `KeychainError`. Neither carries the secret.
+ */
 export const makeKeychain = (options: KeychainOptions = {}): KeychainShape => {
   const timeout = Duration.fromInputUnsafe(options.timeout ?? "3 seconds")
   const os = deno().build.os
@@ -225,7 +232,13 @@ export const makeKeychain = (options: KeychainOptions = {}): KeychainShape => {
   }
 }
 
+/** The `Keychain` service with options, e.g. a longer `timeout` for a slow Secret Service. */
 export const keychainLayer = (options?: KeychainOptions): Layer.Layer<Keychain> =>
   Layer.sync(Keychain, () => Keychain.of(makeKeychain(options)))
 
+/**
+ * The `Keychain` service with the default 3-second timeout, used by the default chain and
+ * `storeApiKey`. Reports `RuntimeUnavailable` when the tool cannot be run or no store is reachable
+ * (see `makeKeychain`).
+ */
 export const KeychainLive: Layer.Layer<Keychain> = keychainLayer()

@@ -10,7 +10,13 @@
  */
 
 export * from "@omophub/core"
-export type { StoreApiKeyError, StoreApiKeyOptions, StoredApiKey } from "@omophub/core/server"
+export type {
+  ServerClientOptions,
+  ServerRuntime,
+  StoreApiKeyError,
+  StoreApiKeyOptions,
+  StoredApiKey,
+} from "@omophub/core/server"
 export { storeApiKeyEffect } from "@omophub/core/server"
 export { type ClientOptions, createClient, layer, OMOPHub } from "./Client.ts"
 export { EnvLive, envFromRecord } from "./DenoEnv.ts"

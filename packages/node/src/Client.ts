@@ -15,6 +15,12 @@ import { type ServerClientOptions, serverLayer, toCoreOptions } from "@omophub/c
 import type * as Layer from "effect/Layer"
 import { RuntimeLive } from "./RuntimeLayer.ts"
 
+/**
+ * Options for `new OMOPHub()`, `createClient()` and `layer()`: the core client options (base URL,
+ * timeouts, retries, cache...) plus where the key comes from. Without `apiKey` or `credentials` the
+ * default chain looks in `OMOPHUB_API_KEY`, the credentials file (`profile`, `credentialsFile`) and,
+ * unless `keychain: false`, the OS keychain.
+ */
 export type ClientOptions = ServerClientOptions
 
 /** The Promise client. Throws `ConfigurationError` at once for bad options; finds the key on first use. */

@@ -9,6 +9,10 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { Env } from "./CoreContracts.ts"
 
+/**
+ * The `Env` service over `process.env`, read on every call. Never fails: an unset or empty variable
+ * is none, so it never reports `RuntimeUnavailable`.
+ */
 export const EnvLive: Layer.Layer<Env> = Layer.sync(Env, () =>
   Env.of({
     get: (name) =>

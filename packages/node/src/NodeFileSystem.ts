@@ -104,6 +104,12 @@ const syncFolder = async (folder: string): Promise<void> => {
     .finally(() => handle.close())
 }
 
+/**
+ * The `FileSystem` service implementation over `node:fs/promises`: a missing file reads as none,
+ * writes go to a temporary file that is renamed into place with the exact mode. Other I/O failures
+ * are `FileSystemError`s naming the path and error code, never the content. An unknown home folder
+ * is none rather than `RuntimeUnavailable`.
+ */
 export const makeFileSystem = (): FileSystemShape => {
   const posix = process.platform !== "win32"
   return {
@@ -128,6 +134,11 @@ export const makeFileSystem = (): FileSystemShape => {
   }
 }
 
+/**
+ * The `FileSystem` service (see `makeFileSystem`), which the credentials-file provider and
+ * `storeApiKey({ target: "file" })` need. Node always has file access, so it does not report
+ * `RuntimeUnavailable`; failures are `FileSystemError`s.
+ */
 export const FileSystemLive: Layer.Layer<FileSystem> = Layer.sync(FileSystem, () =>
   FileSystem.of(makeFileSystem()),
 )

@@ -23,6 +23,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { Keychain, KeychainError, type KeychainShape, RuntimeUnavailable } from "./CoreContracts.ts"
 
+/** Options for `makeKeychain` / `keychainLayer`. */
 export interface KeychainOptions {
   /** How long to wait for the store before reporting it unavailable. Default 3 seconds. */
   readonly timeout?: Duration.Input | undefined
@@ -98,6 +99,12 @@ const runHelper = (request: Record<string, string>) =>
     return Effect.sync(() => void child.kill("SIGKILL"))
   })
 
+/**
+ * The `Keychain` service implementation over `@napi-rs/keyring`, each call in a helper process that
+ * is killed after `timeout`. A missing native module, no Secret Service/D-Bus, or a timeout is
+ * `RuntimeUnavailable` (the credential chain moves on); a store that answers but refuses is a
+ * `KeychainError`. Neither carries the secret.
+ */
 export const makeKeychain = (options: KeychainOptions = {}): KeychainShape => {
   const timeout = Duration.fromInputUnsafe(options.timeout ?? "3 seconds")
 
@@ -147,7 +154,12 @@ export const makeKeychain = (options: KeychainOptions = {}): KeychainShape => {
   }
 }
 
+/** The `Keychain` service with options, e.g. a longer `timeout` for a slow Secret Service. */
 export const keychainLayer = (options?: KeychainOptions): Layer.Layer<Keychain> =>
   Layer.sync(Keychain, () => Keychain.of(makeKeychain(options)))
 
+/**
+ * The `Keychain` service with the default 3-second timeout, used by the default chain and
+ * `storeApiKey`. Reports `RuntimeUnavailable` when no OS store is reachable (see `makeKeychain`).
+ */
 export const KeychainLive: Layer.Layer<Keychain> = keychainLayer()

@@ -45,8 +45,10 @@ export const resources = {
   fhir: Fhir.methods,
 }
 
+/** The type of `resources`: each resource's method descriptors, from which both clients' methods are typed. */
 export type Resources = typeof resources
 
+/** What the `OmopHubClient` service offers: one `EffectMethods` record per resource, plus the key's rate-limit state. */
 export type OmopHubClientShape = {
   readonly [K in keyof Resources]: EffectMethods<Resources[K]>
 } & {
@@ -58,6 +60,20 @@ export type OmopHubClientShape = {
   }
 }
 
+/**
+ * The Effect API's client service. Get it with `yield* OmopHubClient` and provide it with `layer`
+ * (or a runtime package's `layer`); every method returns an Effect whose failures are typed
+ * `OmopHubError` values.
+ *
+ * @example
+ * ```ts
+ * const program = Effect.gen(function* () {
+ *   const client = yield* OmopHubClient
+ *   return yield* client.concepts.get(201826)
+ * })
+ * const concept = await Effect.runPromise(program.pipe(Effect.provide(layer({ apiKey: "oh_..." }))))
+ * ```
+ */
 export class OmopHubClient extends Context.Service<OmopHubClient, OmopHubClientShape>()(
   "@omophub/core/OmopHubClient",
 ) {
@@ -137,6 +153,7 @@ export const layerWith = (
     Layer.provide(ClientConfig.layer(options)),
   )
 
+/** Options of `layer` and `createClient`: the key source, plus the configuration of `ClientConfigOptions`. */
 export interface ClientOptions<R = never> extends ClientConfigOptions {
   /** The API key. Give this or `credentials`. */
   readonly apiKey?: string | Redacted.Redacted<string> | undefined
@@ -174,7 +191,20 @@ const credentialsLayer = <R>(options: ClientOptions<R>): Layer.Layer<Credentials
   )
 }
 
-/** The complete client: explicit key or provider, ky over fetch, in-memory rate-limit state. */
+/**
+ * The complete client: explicit key or provider, ky over fetch, in-memory rate-limit state. Bad
+ * options fail the layer with a `ConfigurationError` before any request.
+ *
+ * @example
+ * ```ts
+ * const ClientLive = layer({ apiKey: process.env.OMOPHUB_API_KEY ?? "", timeoutMs: 10_000 })
+ * const program = Effect.gen(function* () {
+ *   const client = yield* OmopHubClient
+ *   return yield* client.search.basic("aspirin", { vocabularyIds: ["RxNorm"] })
+ * })
+ * await Effect.runPromise(program.pipe(Effect.provide(ClientLive)))
+ * ```
+ */
 export const layer = <R = never>(
   options: ClientOptions<R>,
 ): Layer.Layer<OmopHubClient | RequestPipeline, ConfigurationError, R> =>

@@ -23,7 +23,9 @@ import * as Stream from "effect/Stream"
 import { type OmopHubError, PaginationError, ValidationError } from "../Errors.ts"
 import type { Pagination } from "../resources/Operation.ts"
 
+/** Pages a walk fetches at most when `maxPages` is not given. */
 export const defaultMaxPages = 1000
+/** Items `<name>All` collects at most when `limit` is not given. */
 export const defaultItemLimit = 10_000
 
 /** Options of `<name>Iter` and `<name>Pages`, besides the method's own. */

@@ -40,6 +40,22 @@ import { type ClientOptions, layer, OmopHubClient, type Resources, resources } f
 
 export type { CallOptions }
 
+/**
+ * The Promise client. Each resource (`concepts`, `search`, ...) has async methods that reject with
+ * the SDK's tagged errors; construction throws a `ConfigurationError` for bad options. Call `close()`
+ * (or use `await using`) when done.
+ *
+ * @example
+ * ```ts
+ * const client = new OMOPHub({ apiKey: process.env.OMOPHUB_API_KEY ?? "" })
+ * try {
+ *   const concept = await client.concepts.get(201826)
+ *   console.log(concept.concept_name)
+ * } finally {
+ *   await client.close()
+ * }
+ * ```
+ */
 export class OMOPHub {
   readonly #runtime: ManagedRuntime.ManagedRuntime<OmopHubClient | RequestPipeline, unknown>
 
@@ -47,11 +63,17 @@ export class OMOPHub {
   readonly concepts: PromiseMethods<Resources["concepts"]>
   /** Search endpoints: `basic`, ... */
   readonly search: PromiseMethods<Resources["search"]>
+  /** Vocabulary endpoints: `list`, `get`, `stats`, `concepts`, ... */
   readonly vocabularies: PromiseMethods<Resources["vocabularies"]>
+  /** Domain endpoints: `list`, `concepts`. */
   readonly domains: PromiseMethods<Resources["domains"]>
+  /** Hierarchy endpoints: `get`, `ancestors`, `descendants`. */
   readonly hierarchy: PromiseMethods<Resources["hierarchy"]>
+  /** Relationship endpoints: `get`, `types`. */
   readonly relationships: PromiseMethods<Resources["relationships"]>
+  /** Mapping endpoints: `get`, `map`. */
   readonly mappings: PromiseMethods<Resources["mappings"]>
+  /** FHIR resolution endpoints: `resolve`, `resolveBatch`, `resolveCodeableConcept`. */
   readonly fhir: PromiseMethods<Resources["fhir"]>
   /** Rate-limit state of the client's key, as learnt from response headers. */
   readonly rateLimit: {
@@ -122,6 +144,7 @@ export class OMOPHub {
     return this.#runtime.dispose()
   }
 
+  /** Same as `close()`, so `await using client = createClient(...)` closes it at the end of the block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }
@@ -141,5 +164,13 @@ export class OMOPHub {
   }
 }
 
-/** Same as `new OMOPHub(options)`. Needs `apiKey` or a `credentials` provider. */
+/**
+ * Same as `new OMOPHub(options)`. Needs `apiKey` or a `credentials` provider.
+ *
+ * @example
+ * ```ts
+ * await using client = createClient({ credentials: fromCallback(() => fetchTokenFromMyBackend()) })
+ * const hits = await client.search.basic("type 2 diabetes", { vocabularyIds: ["SNOMED"], pageSize: 5 })
+ * ```
+ */
 export const createClient = (options: ClientOptions): OMOPHub => new OMOPHub(options)

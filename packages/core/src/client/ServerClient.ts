@@ -26,6 +26,7 @@ import { type ClientOptions as CoreClientOptions, layerWith, type OmopHubClient 
 /** The services a server runtime provides. */
 export type ServerRuntime = Env | FileSystem | Keychain
 
+/** Client options in Node, Deno and Bun: the core options, plus where the default credential chain looks. */
 export interface ServerClientOptions extends Omit<CoreClientOptions, "apiKey" | "credentials"> {
   /** Used before any other source. */
   readonly apiKey?: string | Redacted.Redacted<string> | undefined

@@ -69,6 +69,16 @@ const interpret = (
 /**
  * Calls `callback` on each lookup (the credentials cache decides how often). A throw or rejection
  * is "misconfigured" and stops a chain; its reason quotes the error's message, never a returned value.
+ *
+ * @example
+ * ```ts
+ * // A short-lived token from your backend; the client asks again shortly before `expiresAt`.
+ * const credentials = fromCallback(async ({ signal }) => {
+ *   const response = await fetch("/api/omophub-token", { signal })
+ *   if (!response.ok) throw new Error(`token endpoint answered ${response.status}`)
+ *   return (await response.json()) as { token: string; expiresAt: number }
+ * })
+ * ```
  */
 export const fromCallback = (
   callback: CredentialsCallback,

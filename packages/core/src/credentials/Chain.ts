@@ -16,8 +16,19 @@ import {
   type ProvidedCredential,
 } from "./Provider.ts"
 
-type ServicesOf<P> = P extends CredentialProvider<infer R> ? R : never
+/** The services a provider needs (its `R`), so a chain needs the union of its members' services. */
+export type ServicesOf<P> = P extends CredentialProvider<infer R> ? R : never
 
+/**
+ * A provider that tries `providers` in order and yields the first key found. A provider that is
+ * misconfigured stops the chain (so a broken credentials file is never silently skipped); when
+ * none yields a key, the failure lists every provider tried and why.
+ *
+ * @example
+ * ```ts
+ * const credentials = chain(fromEnv("MY_APP_OMOPHUB_KEY"), fromCallback(fetchTokenFromBackend))
+ * ```
+ */
 export const chain = <const Providers extends ReadonlyArray<CredentialProvider<unknown>>>(
   ...providers: Providers
 ): CredentialProvider<ServicesOf<Providers[number]>> =>

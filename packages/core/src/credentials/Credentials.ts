@@ -9,7 +9,9 @@ import type * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
 import type { CredentialsError } from "../Errors.ts"
 
+/** The API key the pipeline sends, with what it needs to log, cache and refresh it safely. */
 export interface ResolvedCredential {
+  /** The key itself, redacted so it never shows up when logged or printed. */
   readonly key: Redacted.Redacted<string>
   /** A short, non-reversible identifier of the key (truncated SHA-256), safe for logs and cache keys. */
   readonly fingerprint: string
@@ -19,6 +21,7 @@ export interface ResolvedCredential {
   readonly expiresAt?: number | undefined
 }
 
+/** What the `Credentials` service offers. */
 export interface CredentialsShape {
   /** The current credential, resolving (once, however many callers wait) when none is cached or it is about to expire. */
   readonly get: Effect.Effect<ResolvedCredential, CredentialsError>
@@ -29,6 +32,10 @@ export interface CredentialsShape {
   readonly invalidate: (fingerprint: string) => Effect.Effect<void>
 }
 
+/**
+ * The service the request pipeline asks for the current key. `layerCredentials(provider)` builds it
+ * from a provider; supply your own layer to take over caching and refresh entirely.
+ */
 export class Credentials extends Context.Service<Credentials, CredentialsShape>()(
   "@omophub/core/Credentials",
 ) {}

@@ -18,6 +18,7 @@ import { fingerprint } from "./ApiKey.ts"
 import { Credentials, type CredentialsShape, type ResolvedCredential } from "./Credentials.ts"
 import { type CredentialProvider, resolveProvider } from "./Provider.ts"
 
+/** Tuning of the `Credentials` service built by `makeCredentials` / `layerCredentials`. */
 export interface CredentialsCacheOptions {
   /**
    * How long before expiry a refresh starts, at most; default 30 seconds. Never more than a tenth

@@ -20,7 +20,9 @@ import {
 /** Setting names that hold the key, in order of preference. */
 const keySettingNames = ["api_key", "omophub_api_key"] as const
 
+/** Which credentials file and profile `fromFile` reads. */
 export interface FromFileOptions {
+  /** Path of the credentials file, used as given (no `~` expansion here). */
   readonly path: string
   /** Section to read; default `default`. `[name]` and `[profile name]` both match. */
   readonly profile?: string | undefined

@@ -16,10 +16,11 @@ import {
   makeProvider,
 } from "./Provider.ts"
 
+/** Which keychain entry `fromKeychain` reads. */
 export interface FromKeychainOptions {
-  /** Default `omophub`. */
+  /** The entry's service name; default `omophub`. */
   readonly service?: string | undefined
-  /** Default `default` (the profile name). */
+  /** The entry's account; default `default` (the profile name). */
   readonly account?: string | undefined
 }
 

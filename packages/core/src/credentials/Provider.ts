@@ -37,14 +37,24 @@ export class CredentialMisconfigured extends Data.TaggedError("CredentialMisconf
   readonly provider?: string | undefined
 }> {}
 
+/** How a provider fails: no key here (a chain tries the next one), or misconfigured (a chain stops). */
 export type ProviderFailure = CredentialNotFound | CredentialMisconfigured
 
+/**
+ * A named source of API keys (`fromEnv`, `fromFile`, `fromCallback`, a `chain`...), given to a client
+ * as its `credentials` option. `R` is the runtime services it needs, such as `FileSystem`.
+ */
 export interface CredentialProvider<R = never> {
   /** Names the source in error listings: `env:OMOPHUB_API_KEY`, `file:<path>[profile]`, `callback`. */
   readonly name: string
+  /** One lookup; run again on each (re)resolution, so it should read its source afresh. */
   readonly resolve: Effect.Effect<ProvidedCredential, ProviderFailure, R>
 }
 
+/**
+ * A provider from a name and a lookup, for key sources the SDK does not ship. Fail with
+ * `CredentialNotFound` to let a chain try the next source, `CredentialMisconfigured` to stop it.
+ */
 export const makeProvider = <R>(
   name: string,
   resolve: Effect.Effect<ProvidedCredential, ProviderFailure, R>,

@@ -20,6 +20,7 @@ import { fromKeychain } from "./KeychainProvider.ts"
 import { CredentialNotFound, type CredentialProvider, makeProvider } from "./Provider.ts"
 import { fromValue } from "./ValueProvider.ts"
 
+/** Options of `standardChain`; each one only changes where its own step looks. */
 export interface StandardChainOptions {
   /** Used before anything else; an unusable value stops the lookup instead of falling through. */
   readonly apiKey?: string | Redacted.Redacted<string> | undefined
@@ -34,7 +35,7 @@ export interface StandardChainOptions {
 }
 
 /** `Keychain` is required unless `keychain` is absent or known to be off. */
-type KeychainFor<O extends StandardChainOptions> = "keychain" extends keyof O
+export type KeychainFor<O extends StandardChainOptions> = "keychain" extends keyof O
   ? [O["keychain"]] extends [false | undefined]
     ? never
     : Keychain
@@ -95,6 +96,12 @@ export const credentialsFileLocation = (options?: {
  * explicit option -> `OMOPHUB_API_KEY` -> credentials file -> keychain (when enabled: account =
  * profile, then the R SDK's `omophub`/`api_key` entry for the default profile) -> callback.
  * Locations and profile are read on each lookup, not when the chain is built.
+ *
+ * @example
+ * ```ts
+ * // OMOPHUB_API_KEY, then the "staging" profile of the credentials file, then the OS keychain
+ * const credentials = standardChain({ profile: "staging", keychain: true })
+ * ```
  */
 export const standardChain = <const O extends StandardChainOptions = {}>(
   options?: O,

@@ -20,17 +20,21 @@ import type { RuntimeUnavailable } from "../runtime/Unavailable.ts"
 import { fingerprint, parseApiKey } from "./ApiKey.ts"
 import { credentialsFileLocation } from "./StandardChain.ts"
 
+/** Where `storeApiKey` saves the key. */
 export interface StoreApiKeyOptions {
-  /** Default `default`. */
+  /** The profile (keychain account, or credentials file section); default `default`. */
   readonly profile?: string | undefined
-  /** Default `keychain`. */
+  /** The OS keychain or the credentials file; default `keychain`. */
   readonly target?: "keychain" | "file" | undefined
   /** For `file`: the file to write; else the location the default chain reads. */
   readonly path?: string | undefined
 }
 
+/** Where the key was saved, for telling the user; it never contains the key. */
 export interface StoredApiKey {
+  /** Where it went. */
   readonly target: "keychain" | "file"
+  /** The profile it was stored under; pass it as `profile` to read this key. */
   readonly profile: string
   /** The file written (target `file`). */
   readonly path?: string | undefined
@@ -38,6 +42,7 @@ export interface StoredApiKey {
   readonly fingerprint: string
 }
 
+/** How storing a key can fail: bad key, profile or target, an I/O or keychain error, or no such service in this runtime. */
 export type StoreApiKeyError = ConfigurationError | FileSystemError | KeychainError | RuntimeUnavailable
 
 const misuse = (message: string) =>

@@ -11,6 +11,7 @@
  * @module
  */
 
+/** Tuning of the backoff ceilings; both default when omitted. */
 export interface BackoffOptions {
   /** Ceiling of the first wait. Default 500 ms. */
   readonly baseMs?: number | undefined

@@ -48,10 +48,13 @@ export type ResponseError =
   | ServerError
   | ApiError
 
+/** The parts of an HTTP response (and its request) that `classifyResponse` reads. */
 export interface ClassifyInput {
+  /** The HTTP status code. */
   readonly status: number
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>
+  /** The response body as text; only a JSON error envelope in it is used. */
   readonly body: string
   /** The operation that was called, e.g. `concepts.get`. */
   readonly operation: string
@@ -209,6 +212,7 @@ export const classifyResponse = (input: ClassifyInput): ResponseError | undefine
 
 /** What the retry decision needs to know about the request. */
 export interface RetryRequest {
+  /** The HTTP method: a GET may always be sent again, a POST only when safe or idempotent. */
   readonly method: "GET" | "POST"
   /** The operation has no side effects (every OMOPHub POST is a read-style computation). */
   readonly safeToReplay: boolean

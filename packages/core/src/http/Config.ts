@@ -12,6 +12,7 @@ import { ConfigurationError } from "../Errors.ts"
 import { Env } from "../runtime/Env.ts"
 import { defaultCacheConfig, type ResolvedCacheConfig, type ResponseCacheOptions } from "./ResponseCache.ts"
 
+/** The hosted OMOPHub API, used when neither `baseUrl` nor `OMOPHUB_API_URL` is set. */
 export const defaultBaseUrl = "https://api.omophub.com/v1"
 
 /** What a user may configure. Every field is optional. */
@@ -30,9 +31,12 @@ export interface ClientConfigOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** Longest server-requested wait (`Retry-After`) the client honours before giving up. Default 60 000 ms. */
   readonly maxRetryAfterMs?: number | undefined
-  /** Requests in flight at once per API key. Default 8. */
+  /**
+   * Requests in flight at once from this client, whatever key they use. Default 8. Not shared with
+   * other clients; what is shared per key is the remaining budget the server reports.
+   */
   readonly concurrency?: number | undefined
-  /** Client-side pacing per API key; unlimited when unset. */
+  /** Client-side pacing: attempt starts of this client, at most this many per second. Unlimited when unset. */
   readonly requestsPerSecond?: number | undefined
   /** When the server reports the window is used up: wait for the reset (default) or fail at once. */
   readonly onRateLimitExhausted?: "wait" | "fail" | undefined
@@ -67,6 +71,10 @@ export interface ResolvedClientConfig {
   readonly cache: ResolvedCacheConfig | undefined
 }
 
+/**
+ * The checked configuration as a service, read by the request pipeline and the client. Built by
+ * `ClientConfig.layer(options)`; the client layers build it for you.
+ */
 export class ClientConfig extends Context.Service<ClientConfig, ResolvedClientConfig>()(
   "@omophub/core/ClientConfig",
 ) {

@@ -16,8 +16,10 @@ import {
   type TransportResponse,
 } from "../runtime/HttpTransport.ts"
 
+/** A `fetch`-compatible function, e.g. one that goes through a proxy, or a test double. */
 export type FetchFunction = (input: Request | URL | string, init?: RequestInit) => Promise<Response>
 
+/** Options of the default transport's layer. */
 export interface KyTransportOptions {
   /** The fetch to use (a proxy-aware one, a test double). Default `globalThis.fetch`, looked up per request. */
   readonly fetch?: FetchFunction | undefined

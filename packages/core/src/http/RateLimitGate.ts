@@ -31,6 +31,7 @@ export const clientRateLimitedCode = "client_rate_limited"
 export const defaultConcurrency = 8
 export const defaultMaxWaitMs = 60_000
 
+/** Limits of one gate (one per client); `makeRequestPipeline` fills them from the client configuration. */
 export interface RateLimitGateOptions {
   /** Attempts in flight at once. Default 8. */
   readonly concurrency?: number | undefined
@@ -42,6 +43,7 @@ export interface RateLimitGateOptions {
   readonly maxWaitMs?: number | undefined
 }
 
+/** What one attempt tells the gate about itself. */
 export interface PermitOptions {
   /** Epoch ms (Clock time) by which the call must end: a wait for a reset at or after it is not started. */
   readonly deadline?: number | undefined
@@ -49,6 +51,7 @@ export interface PermitOptions {
   readonly operation?: string | undefined
 }
 
+/** Admits attempts under the concurrency, pacing and per-key budget rules described in this module. */
 export interface RateLimitGate {
   /** Runs `effect` (one attempt) once the gate lets it through; see the module doc. */
   readonly withPermit: <A, E, R>(

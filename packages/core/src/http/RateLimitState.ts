@@ -22,6 +22,7 @@ import * as PubSub from "effect/PubSub"
 import * as Stream from "effect/Stream"
 import { parseRateLimitReset, parseRetryAfter } from "./RetryAfter.ts"
 
+/** What the client knows about one key's rate-limit window; every number is optional because servers report different subsets. */
 export interface RateLimitSnapshot {
   /** Requests allowed per window. */
   readonly limit?: number | undefined
@@ -150,6 +151,10 @@ export const reserveSnapshot = (
     : { reservation: { _tag: "Exhausted", resetAt: rolled.resetAt }, next: { ...rolled, remaining: 0 } }
 }
 
+/**
+ * What a `RateLimitStore` offers. Implement it (applying `mergeSnapshot` and `reserveSnapshot`
+ * atomically) to share rate-limit state beyond one process.
+ */
 export interface RateLimitStoreShape {
   /** The current snapshot for a key fingerprint. */
   readonly get: (fingerprint: string) => Effect.Effect<Option.Option<RateLimitSnapshot>>

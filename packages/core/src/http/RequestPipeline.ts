@@ -57,7 +57,12 @@ export interface RequestOptions {
   readonly idempotencyKey?: string | undefined
 }
 
+/** What the `RequestPipeline` service offers. */
 export interface RequestPipelineShape {
+  /**
+   * Runs one operation with its input through every step listed in this module: validation,
+   * credentials, rate-limit gate, retries, decoding. Fails only with `OmopHubError` values.
+   */
   readonly execute: <Input, Data, Output, Item = never>(
     operation: Operation<Input, Data, Output, Item>,
     input: Input,
@@ -83,6 +88,7 @@ const checkIdempotencyKey = (value: unknown): string | undefined => {
     : "must be 1 to 255 printable ASCII characters without spaces"
 }
 
+/** Builds the pipeline from the client's configuration, credentials, transport and rate-limit store. */
 export const makeRequestPipeline: Effect.Effect<
   RequestPipelineShape,
   never,
@@ -373,6 +379,10 @@ export const makeRequestPipeline: Effect.Effect<
   return { execute }
 })
 
+/**
+ * The service every client method goes through. Use it to call an `Operation` descriptor directly,
+ * e.g. one you built with `makeOperation` for an endpoint the SDK does not wrap yet.
+ */
 export class RequestPipeline extends Context.Service<RequestPipeline, RequestPipelineShape>()(
   "@omophub/core/RequestPipeline",
 ) {

@@ -16,12 +16,15 @@ import * as Effect from "effect/Effect"
 
 /** Where cached responses live. Values are opaque strings; methods may be sync or async. */
 export interface ResponseCacheStore {
+  /** The stored value, or `undefined` for a miss. A throw or rejection also counts as a miss. */
   readonly get: (key: string) => string | undefined | Promise<string | undefined>
   /** `ttlMs` is a hint for stores that expire entries themselves; the cache checks expiry anyway. */
   readonly set: (key: string, value: string, ttlMs: number) => void | Promise<void>
+  /** Removes an entry; called for entries the cache finds expired or unreadable. */
   readonly delete: (key: string) => void | Promise<void>
 }
 
+/** The `cache` client option in object form; every field is optional. */
 export interface ResponseCacheOptions {
   /** Entries kept by the default in-memory store (least recently used go first). Default 1000. */
   readonly maxEntries?: number | undefined
@@ -33,6 +36,7 @@ export interface ResponseCacheOptions {
   readonly store?: ResponseCacheStore | undefined
 }
 
+/** The cache options with every default filled in, as the pipeline uses them. */
 export interface ResolvedCacheConfig {
   readonly maxEntries: number
   readonly ttlMs: number
@@ -50,7 +54,10 @@ export const defaultCacheConfig: ResolvedCacheConfig = {
 /** An in-memory LRU store bounded by entry count. */
 export const makeMemoryCacheStore = (
   maxEntries: number,
-): ResponseCacheStore & { readonly size: () => number } => {
+): ResponseCacheStore & {
+  /** Entries currently held. */
+  readonly size: () => number
+} => {
   const entries = new Map<string, string>()
   return {
     get: (key) => {

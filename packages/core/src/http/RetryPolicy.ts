@@ -32,12 +32,16 @@ import { isRetryable, type RetryRequest } from "./Classify.ts"
 
 export const defaultMaxServerWaitMs = 60_000
 
+/** Tuning of `retryDelay`; every field has a default. */
 export interface RetryDelayOptions {
   /** Backoff base. Default 500 ms. */
   readonly baseMs?: number | undefined
   /** Backoff cap. Default 8000 ms. */
   readonly capMs?: number | undefined
-  /** Longest server-requested wait honoured; longer requests are shortened to it. Default 60 000 ms. */
+  /**
+   * Longest server-requested wait honoured. Default 60 000 ms. `retryDelay` clamps a longer one to
+   * it, but `retrying` never waits that out: it fails at once with the server's error instead.
+   */
   readonly maxServerWaitMs?: number | undefined
   /** Milliseconds until the rate-limit window resets, when known (used for a 429 without Retry-After). */
   readonly rateLimitResetMs?: number | undefined
@@ -45,7 +49,6 @@ export interface RetryDelayOptions {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value))
 
-/** Milliseconds to wait before retrying after `error`; `attempt` is 0-based (see the module doc). */
 /** The wait the server asked for (Retry-After, or a known window reset for a 429), unclamped. */
 const serverRequestedMs = (error: OmopHubError, rateLimitResetMs: number | undefined): number | undefined => {
   const retryAfter = "retryAfter" in error ? error.retryAfter : undefined
@@ -54,6 +57,10 @@ const serverRequestedMs = (error: OmopHubError, rateLimitResetMs: number | undef
   return undefined
 }
 
+/**
+ * Milliseconds to wait before retrying after `error`; `attempt` is 0-based and `random` uniform in
+ * [0, 1) (see the module doc).
+ */
 export const retryDelay = (
   error: OmopHubError,
   attempt: number,
@@ -75,19 +82,29 @@ export const retryDelay = (
 export interface RetryInfo {
   /** The retry about to happen: 1 for the first retry. */
   readonly attempt: number
+  /** How long the wait before it lasts. */
   readonly delayMs: number
   /** The failure being retried. */
   readonly error: OmopHubError
 }
 
+/** Options of `retrying`: the retry budget, the request's retry facts, the deadline and the wait tuning. */
 export interface RetryingOptions<R = never> {
   /** Retries after the first attempt (so at most maxRetries + 1 attempts). Default 0 when not finite. */
   readonly maxRetries: number
+  /** What `isRetryable` needs to know about the request (method, idempotency). */
   readonly request: RetryRequest
   /** Epoch ms (Clock time) by which the whole call must end; waits past it are not started. */
   readonly deadline?: number | undefined
+  /** Backoff base. Default 500 ms. */
   readonly baseMs?: number | undefined
+  /** Backoff cap. Default 8000 ms. */
   readonly capMs?: number | undefined
+  /**
+   * Longest server-requested wait (`Retry-After`, or a known window reset) to wait out before a
+   * retry. Default 60 000 ms. When the server asks for longer, the call fails at once with the
+   * server's error, which carries `retryAfter`.
+   */
   readonly maxServerWaitMs?: number | undefined
   /**
    * Looked up only for a `RateLimitError` without `retryAfter`: milliseconds until the key's rate-limit

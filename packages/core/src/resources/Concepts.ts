@@ -14,9 +14,13 @@ interface ReleaseOption {
   readonly vocabRelease?: string | undefined
 }
 
+/** Options of `concepts.get` and `concepts.getByCode`: what to embed in the concept row. */
 export interface GetConceptOptions extends ReleaseOption {
+  /** Embed the concept's relationships in `relationships`. */
   readonly includeRelationships?: boolean | undefined
+  /** Embed its synonyms in `synonyms`. */
   readonly includeSynonyms?: boolean | undefined
+  /** Embed its hierarchy position in `hierarchy`. */
   readonly includeHierarchy?: boolean | undefined
 }
 
@@ -84,6 +88,7 @@ export const getByCode = makeOperation({
   output: (concept) => concept,
 })
 
+/** Options of `concepts.batch`: what to embed, and which concepts count as found. */
 export interface BatchConceptsOptions extends ReleaseOption {
   readonly includeRelationships?: boolean | undefined
   readonly includeSynonyms?: boolean | undefined
@@ -129,7 +134,9 @@ const BatchData = Schema.Union([
   openStruct({ results: Schema.Array(Concept), ...batchTail }),
 ])
 
+/** What `concepts.batch` returns: the concepts found, and the requested ids that were not. */
 export interface BatchConceptsResult {
+  /** The concepts found, as full rows. */
   readonly concepts: ReadonlyArray<Concept>
   /** Requested ids that were not returned (unknown, or filtered out), with the reason when given. */
   readonly failed_concepts: ReadonlyArray<typeof FailedConceptObject.Type>
@@ -186,6 +193,7 @@ export const batch = makeOperation({
   }),
 })
 
+/** Options of `concepts.suggest`: filters and paging. */
 export interface SuggestConceptsOptions extends ReleaseOption {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
   readonly domainIds?: ReadonlyArray<string> | undefined
@@ -220,7 +228,9 @@ const SuggestData = Schema.Union([
   }),
 ])
 
+/** One page of `concepts.suggest`. */
 export interface SuggestConceptsResult {
+  /** The suggestions on this page, best first. */
   readonly suggestions: ReadonlyArray<ConceptSuggestion>
   readonly pagination?: Pagination | undefined
 }
@@ -268,6 +278,7 @@ export const suggest = makeOperation({
   pageItems: (output) => output.suggestions,
 })
 
+/** Options of `concepts.related`: which relationships to follow, the score floor, the result count. */
 export interface RelatedConceptsOptions extends ReleaseOption {
   /** Relationship ids to follow, e.g. `["Is a", "Maps to"]`. */
   readonly relationshipTypes?: ReadonlyArray<string> | undefined
@@ -328,6 +339,7 @@ export const related = makeOperation({
       : (data as { readonly related_concepts: typeof RelatedList.Type }).related_concepts,
 })
 
+/** Options of `concepts.relationships`: filters on the relationship rows, and paging. */
 export interface ConceptRelationshipsOptions extends ReleaseOption {
   readonly relationshipIds?: ReadonlyArray<string> | undefined
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
@@ -342,7 +354,9 @@ export interface ConceptRelationshipsOptions extends ReleaseOption {
   readonly pageSize?: number | undefined
 }
 
+/** One page of `concepts.relationships`. */
 export interface ConceptRelationshipsResult {
+  /** The relationship rows on this page. */
   readonly relationships: ReadonlyArray<ConceptRelationship>
   readonly pagination?: Pagination | undefined
 }
@@ -397,6 +411,7 @@ export const relationships = makeOperation({
   pageItems: (output) => output.relationships,
 })
 
+/** Options of `concepts.recommended`: filters on the recommendations, and paging. */
 export interface RecommendedConceptsOptions extends ReleaseOption {
   /** At most 20. */
   readonly relationshipTypes?: ReadonlyArray<string> | undefined
@@ -434,6 +449,7 @@ const RecommendedData = Schema.Union([
   RecommendedByConcept,
 ])
 
+/** What `concepts.recommended` returns: one list of recommendations per source concept. */
 export interface RecommendedConceptsResult {
   /**
    * Recommendations per source concept, keyed by the source concept id as a string. Every entry

@@ -8,16 +8,23 @@ import { ConceptSummary, openStruct } from "./Models.ts"
 import { makeOperation, method, type Pagination } from "./Operation.ts"
 import { type PageOptions, pageQuery } from "./PageQuery.ts"
 
+/** Options of `domains.list`. */
 export interface ListDomainsOptions {
   /** Adds `stats` (concept counts and distributions) to every domain. */
   readonly includeStats?: boolean | undefined
+  /** Vocabulary release for this call (overrides the client's `vocabRelease`). */
   readonly vocabRelease?: string | undefined
 }
 
+/** Options of `domains.concepts`: filters on the domain's concepts, and paging (up to 1000 per page). */
 export interface DomainConceptsOptions extends PageOptions {
+  /** Only concepts of these vocabularies. */
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
+  /** Only standard concepts. */
   readonly standardOnly?: boolean | undefined
+  /** Also return invalid (deprecated or upgraded) concepts. */
   readonly includeInvalid?: boolean | undefined
+  /** Vocabulary release for this call (overrides the client's `vocabRelease`). */
   readonly vocabRelease?: string | undefined
 }
 
@@ -31,6 +38,7 @@ const DomainStats = openStruct({
   usage_frequency: Schema.optional(Schema.Unknown),
   relationship_density: Schema.optional(Schema.Unknown),
 })
+/** A domain's statistics (`includeStats`): concept counts and distributions, each present only when the server sent it. */
 export type DomainStats = typeof DomainStats.Type
 
 const WireDomain = openStruct({
@@ -102,7 +110,9 @@ export const list = makeOperation({
   output: (data): { readonly domains: ReadonlyArray<Domain> } => ({ domains: data.domains.map(toDomain) }),
 })
 
+/** One page of `domains.concepts`. */
 export interface DomainConcepts {
+  /** The concepts on this page. */
   readonly concepts: ReadonlyArray<ConceptSummary>
   readonly pagination?: Pagination | undefined
 }

@@ -8,6 +8,7 @@ import { ValidationError } from "../Errors.ts"
 
 /** The FHIR releases the terminology service serves. */
 export const fhirVersions = ["r4", "r4b", "r5", "r6"] as const
+/** A FHIR release the terminology service serves, as `fhirServerUrl` accepts it. */
 export type FhirVersion = (typeof fhirVersions)[number]
 
 const fhirServiceOrigin = "https://fhir.omophub.com/fhir"

@@ -31,6 +31,7 @@ interface HierarchyFilterOptions {
   readonly vocabRelease?: string | undefined
 }
 
+/** Options of `hierarchy.get`: the walk's filters and depth, the output format, and a size cap. */
 export interface HierarchyOptions extends HierarchyFilterOptions {
   /** `flat` (server default): ancestors and descendants lists; `graph`: nodes and edges. */
   readonly format?: "flat" | "graph" | undefined
@@ -38,6 +39,7 @@ export interface HierarchyOptions extends HierarchyFilterOptions {
   readonly maxResults?: number | undefined
 }
 
+/** Options of `hierarchy.ancestors` (and `hierarchy.descendants`): the walk's filters and depth, extra node fields, and paging. */
 export interface AncestorsOptions extends HierarchyFilterOptions, PageOptions {
   /** Adds `path_length` to each node. */
   readonly includePaths?: boolean | undefined
@@ -45,6 +47,7 @@ export interface AncestorsOptions extends HierarchyFilterOptions, PageOptions {
   readonly includeDistance?: boolean | undefined
 }
 
+/** Options of `hierarchy.descendants`: the same as `AncestorsOptions`. */
 export type DescendantsOptions = AncestorsOptions
 
 const filterKeys = [
@@ -224,19 +227,23 @@ export const get = makeOperation({
     isGraph(data) ? { format: "graph", nodes: data.nodes, edges: data.edges } : toFlat(data),
 })
 
+/** One page of `hierarchy.ancestors`: the queried concept (as far as the server echoes it) and its ancestors. */
 export interface Ancestors {
   readonly concept_id?: number | undefined
   readonly concept_name?: string | undefined
   readonly vocabulary_id?: string | undefined
+  /** The ancestors on this page, nearest first. */
   readonly ancestors: ReadonlyArray<HierarchyNode>
   readonly hierarchy_summary?: HierarchySummary | undefined
   readonly pagination?: Pagination | undefined
 }
 
+/** One page of `hierarchy.descendants`: the queried concept (as far as the server echoes it) and its descendants. */
 export interface Descendants {
   readonly concept_id?: number | undefined
   readonly concept_name?: string | undefined
   readonly vocabulary_id?: string | undefined
+  /** The descendants on this page, nearest first. */
   readonly descendants: ReadonlyArray<HierarchyNode>
   readonly hierarchy_summary?: HierarchySummary | undefined
   readonly pagination?: Pagination | undefined

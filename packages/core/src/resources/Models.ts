@@ -81,6 +81,7 @@ export const conceptSummaryFields = {
   concept_class_id: Schema.optional(Schema.String),
   standard_concept: optionalNullableString,
 }
+/** A concept in short form, as lists and related-concept results carry it; fields beyond the id and name may be missing. */
 export const ConceptSummary = openStruct(conceptSummaryFields)
 export type ConceptSummary = typeof ConceptSummary.Type
 

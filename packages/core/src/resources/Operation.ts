@@ -22,6 +22,7 @@
 import type * as Schema from "effect/Schema"
 import type { Checker } from "./Validate.ts"
 
+/** The HTTP methods OMOPHub endpoints use. */
 export type HttpMethod = "GET" | "POST"
 
 /** One query value as an operation hands it over; the pipeline encodes it (see `RequestBuilder.ts`). */
@@ -55,11 +56,17 @@ export interface ResponseMeta {
   readonly pagination?: Pagination | undefined
 }
 
+/**
+ * One endpoint described as data: route, input checks and encoding, response schema and output
+ * shaping. `RequestPipeline.execute` runs it; build your own with `makeOperation` to call an
+ * endpoint the SDK does not wrap.
+ */
 export interface Operation<Input, Data, Output, Item = never> {
   /** e.g. `concepts`; with `name` gives the span `omophub.concepts.get` and the error's `operation`. */
   readonly resource: string
   /** e.g. `get`. */
   readonly name: string
+  /** The HTTP method. */
   readonly method: HttpMethod
   /** Route template relative to the base URL, e.g. `/concepts/{concept_id}`. Used as-is in spans. */
   readonly path: string
@@ -99,9 +106,11 @@ export const operationId = (
  * and one optional options object last, so both clients can derive their signatures from this.
  */
 export interface Method<Args extends ReadonlyArray<unknown>, Options, Input, Data, Output, Item = never> {
+  /** The endpoint the method calls. */
   readonly operation: Operation<Input, Data, Output, Item>
   /** How many positional arguments come before the options object. */
   readonly arity: Args["length"]
+  /** Builds the operation's input from the positional arguments and the options object. */
   readonly toInput: (args: Args, options: Options | undefined) => Input
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Checker } from "./Validate.ts"
 
+/** The paging options of a paged method; its `<name>Iter`, `<name>Pages` and `<name>All` set `page` for you. */
 export interface PageOptions {
   /** 1-based page number. */
   readonly page?: number | undefined

@@ -9,13 +9,16 @@ import { openStruct } from "./Models.ts"
 import { makeOperation, method, type Pagination } from "./Operation.ts"
 import { type PageOptions, pageQuery } from "./PageQuery.ts"
 
+/** Options of `relationships.types`: paging (up to 500 per page) and the release. */
 export interface RelationshipTypesOptions extends PageOptions {
+  /** Vocabulary release for this call (overrides the client's `vocabRelease`). */
   readonly vocabRelease?: string | undefined
 }
 
 const optionalString = Schema.optional(Schema.NullOr(Schema.String))
 const optionalBoolean = Schema.optional(Schema.NullOr(Schema.Boolean))
 
+/** One relationship type of the catalogue (`Maps to`, `Is a`...) with its properties, as far as the server sent them. */
 export const RelationshipType = openStruct({
   relationship_id: Schema.String,
   relationship_name: Schema.String,
@@ -38,7 +41,9 @@ export type RelationshipType = typeof RelationshipType.Type
  */
 export const get = makeOperation({ ...Concepts.relationships, resource: "relationships", name: "get" })
 
+/** One page of `relationships.types`. */
 export interface RelationshipTypes {
+  /** The relationship types on this page. */
   readonly relationship_types: ReadonlyArray<RelationshipType>
   readonly pagination?: Pagination | undefined
 }

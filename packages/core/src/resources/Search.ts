@@ -8,15 +8,19 @@ import { Concept, conceptFields, conceptSummaryFields, openStruct } from "./Mode
 import { makeOperation, method, type Pagination, type ResponseMeta } from "./Operation.ts"
 import type { Checker } from "./Validate.ts"
 
+/** Options of `search.basic`: filters, matching and sorting, and paging (up to 1000 per page). */
 export interface BasicSearchOptions {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
   readonly domainIds?: ReadonlyArray<string> | undefined
   readonly conceptClassIds?: ReadonlyArray<string> | undefined
+  /** `S` standard, `C` classification, `N` non-standard concepts only. */
   readonly standardConcept?: "S" | "C" | "N" | undefined
+  /** Also match the concepts' synonyms. */
   readonly includeSynonyms?: boolean | undefined
   readonly includeInvalid?: boolean | undefined
   /** 0 to 1. */
   readonly minScore?: number | undefined
+  /** Only exact name matches (slower on the server). */
   readonly exactMatch?: boolean | undefined
   readonly sortBy?: "relevance" | "name" | "code" | "date" | undefined
   readonly sortOrder?: "asc" | "desc" | undefined
@@ -68,8 +72,11 @@ const isConceptList = (data: SearchData): data is typeof ConceptList.Type => Arr
 const isCanonical = (data: SearchData): data is typeof Canonical.Type =>
   !Array.isArray(data) && Array.isArray((data as { concepts?: unknown }).concepts)
 
+/** One page of `search.basic` or `search.advanced`. */
 export interface SearchResult {
+  /** The hits on this page. */
   readonly concepts: ReadonlyArray<SearchConcept>
+  /** Hit counts per vocabulary, domain and concept class, when the server sent them. */
   readonly facets?: typeof Facets.Type | undefined
   readonly search_metadata?: typeof SearchMetadata.Type | undefined
   /** From the envelope's `meta.pagination`, when the server sent it. */
@@ -148,6 +155,7 @@ export interface RelationshipFilter {
   readonly direction?: "forward" | "reverse" | undefined
 }
 
+/** Options of `search.advanced`: the filters of a basic search plus relationship filters, and paging. */
 export interface AdvancedSearchOptions {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
   readonly domainIds?: ReadonlyArray<string> | undefined
@@ -222,6 +230,7 @@ export const advanced = makeOperation({
   pageItems: (output) => output.concepts,
 })
 
+/** Options of `search.autocomplete`: filters and the number of suggestions. */
 export interface AutocompleteOptions {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
   /** Sent as `domains` (this endpoint's name for the filter). */
@@ -231,6 +240,7 @@ export interface AutocompleteOptions {
   readonly vocabRelease?: string | undefined
 }
 
+/** One type-ahead suggestion: the full concept, with how well and how it matched when the server says. */
 export const AutocompleteSuggestion = openStruct({
   suggestion: Concept,
   match_score: Schema.optional(Schema.NullOr(Schema.Number)),
@@ -273,6 +283,7 @@ export const autocomplete = makeOperation({
   output: (data) => data,
 })
 
+/** Options of `search.semantic`: filters, the similarity threshold, and paging (up to 100 per page). */
 export interface SemanticSearchOptions {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
   readonly domainIds?: ReadonlyArray<string> | undefined
@@ -314,7 +325,9 @@ const SemanticData = Schema.Union([
   SemanticList,
 ])
 
+/** One page of `search.semantic`. */
 export interface SemanticSearchResult {
+  /** The hits on this page, most similar first. */
   readonly results: ReadonlyArray<SemanticResult>
   readonly query?: string | undefined
   readonly search_metadata?: typeof SemanticMetadata.Type | undefined
@@ -393,20 +406,25 @@ export interface BulkBasicFilters {
   readonly pageSize?: number | undefined
 }
 
+/** One search of a `search.bulkBasic` call: its id, its query, and its own filters. */
 export interface BulkBasicSearch extends BulkBasicFilters {
   /** Your id for this search, echoed on its result (must be unique within the call). */
   readonly searchId: string
+  /** The search text. */
   readonly query: string
 }
 
+/** Options of `search.bulkBasic`: filters for every search, and the release. */
 export interface BulkBasicOptions {
   /** Filters for every search; a search's own values win. */
   readonly defaults?: BulkBasicFilters | undefined
+  /** Vocabulary release for this call (overrides the client's `vocabRelease`). */
   readonly vocabRelease?: string | undefined
 }
 
 const BulkStatus = Schema.String
 
+/** The outcome of one search of a bulk basic call, matched to it by `search_id`; `status` says whether it completed. */
 export const BulkBasicItem = openStruct({
   search_id: Schema.String,
   query: Schema.optional(Schema.NullOr(Schema.String)),
@@ -429,6 +447,7 @@ const BulkBasicData = Schema.Union([
   }),
 ])
 
+/** What `search.bulkBasic` returns: every search's outcome, and the counts. */
 export interface BulkBasicResult {
   /** One entry per search, in the order the server returned them; match them by `search_id`. */
   readonly results: ReadonlyArray<BulkBasicItem>
@@ -547,6 +566,7 @@ export const bulkBasic = makeOperation({
   },
 })
 
+/** Filters shared by one bulk semantic search and the `defaults` that apply to every search. */
 export interface BulkSemanticFilters {
   readonly vocabularyIds?: ReadonlyArray<string> | undefined
   readonly domainIds?: ReadonlyArray<string> | undefined
@@ -558,6 +578,7 @@ export interface BulkSemanticFilters {
   readonly pageSize?: number | undefined
 }
 
+/** One search of a `search.bulkSemantic` call: its id, its query, and its own filters. */
 export interface BulkSemanticSearch extends BulkSemanticFilters {
   /** Your id for this search, echoed on its result (must be unique within the call). */
   readonly searchId: string
@@ -565,11 +586,15 @@ export interface BulkSemanticSearch extends BulkSemanticFilters {
   readonly query: string
 }
 
+/** Options of `search.bulkSemantic`: filters for every search, and the release. */
 export interface BulkSemanticOptions {
+  /** Filters for every search; a search's own values win. */
   readonly defaults?: BulkSemanticFilters | undefined
+  /** Vocabulary release for this call (overrides the client's `vocabRelease`). */
   readonly vocabRelease?: string | undefined
 }
 
+/** The outcome of one search of a bulk semantic call, matched to it by `search_id`; `status` says whether it completed. */
 export const BulkSemanticItem = openStruct({
   search_id: Schema.String,
   query: Schema.optional(Schema.NullOr(Schema.String)),
@@ -594,7 +619,9 @@ const BulkSemanticData = Schema.Union([
   BulkSemanticList,
 ])
 
+/** What `search.bulkSemantic` returns: every search's outcome, and the counts. */
 export interface BulkSemanticResult {
+  /** One entry per search; match them by `search_id`. */
   readonly results: ReadonlyArray<BulkSemanticItem>
   readonly total_searches: number
   /** The wire's name for this endpoint (bulk basic says `completed_searches`). */
@@ -682,6 +709,7 @@ export const bulkSemantic = makeOperation({
   },
 })
 
+/** What `search.similar` looks for (one concept id, concept name or text) and how. */
 export interface SimilarSearchRequest {
   /** Give exactly one of `conceptId`, `conceptName` and `query`. */
   readonly conceptId?: number | undefined
@@ -697,11 +725,14 @@ export interface SimilarSearchRequest {
   readonly domainIds?: ReadonlyArray<string> | undefined
   readonly standardConcept?: "S" | "C" | "N" | undefined
   readonly includeInvalid?: boolean | undefined
+  /** Adds the per-algorithm `scores` to each result. */
   readonly includeScores?: boolean | undefined
+  /** Adds an explanation of the similarity to each result. */
   readonly includeExplanations?: boolean | undefined
   readonly vocabRelease?: string | undefined
 }
 
+/** A concept similar to the request, with its similarity, plus per-algorithm scores and an explanation when asked for. */
 export const SimilarConcept = openStruct({
   ...conceptSummaryFields,
   similarity_score: Schema.Number,

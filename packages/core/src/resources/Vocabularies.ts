@@ -38,6 +38,7 @@ export interface VocabularyConceptsOptions extends VocabularyReleaseOption, Page
 const optionalString = Schema.optional(Schema.NullOr(Schema.String))
 const optionalNumber = Schema.optional(Schema.NullOr(Schema.Number))
 
+/** One vocabulary of the catalogue (`SNOMED`, `ICD10CM`, `RxNorm`...) with its name and version. */
 export const Vocabulary = openStruct({
   vocabulary_id: Schema.String,
   vocabulary_name: Schema.String,
@@ -57,6 +58,7 @@ const conceptCounts = {
   active_concepts: Schema.optional(Schema.Number),
 }
 
+/** A vocabulary's concept counts, validity dates and concept count per domain. */
 export const VocabularyStats = openStruct({
   vocabulary_id: Schema.String,
   vocabulary_name: Schema.optional(Schema.String),
@@ -89,6 +91,7 @@ export const VocabularyDomainStats = openStruct({
 })
 export type VocabularyDomainStats = typeof VocabularyDomainStats.Type
 
+/** An OMOP domain (`Condition`, `Drug`, `Measurement`...) as `vocabularies.domains` lists it. */
 export const VocabularyDomain = openStruct({
   domain_id: Schema.String,
   domain_name: Schema.String,
@@ -97,6 +100,7 @@ export const VocabularyDomain = openStruct({
 })
 export type VocabularyDomain = typeof VocabularyDomain.Type
 
+/** A concept class (`Clinical Finding`, `Ingredient`...) as `vocabularies.conceptClasses` lists it. */
 export const ConceptClass = openStruct({
   concept_class_id: Schema.String,
   concept_class_name: Schema.String,
@@ -122,7 +126,9 @@ const releaseQuery = (check: Checker, options: unknown) => {
 
 const resource = "vocabularies"
 
+/** One page of `vocabularies.list`. */
 export interface VocabularyList {
+  /** The vocabularies on this page. */
   readonly vocabularies: ReadonlyArray<Vocabulary>
   readonly pagination?: Pagination | undefined
 }
@@ -260,7 +266,9 @@ export const conceptClasses = makeOperation({
   output: (data): ReadonlyArray<ConceptClass> => unwrap(data, "concept_classes"),
 })
 
+/** One page of `vocabularies.concepts`. */
 export interface VocabularyConcepts {
+  /** The concepts on this page, as full rows. */
   readonly concepts: ReadonlyArray<Concept>
   readonly pagination?: Pagination | undefined
 }

@@ -16,11 +16,13 @@ export class FileSystemError extends Data.TaggedError("FileSystemError")<{
   readonly reason: string
 }> {}
 
+/** What `stat` reports about a file: only what the credentials file permission check needs. */
 export interface FileInfo {
   /** POSIX permission bits (e.g. 0o600), or none on platforms without them. */
   readonly mode: Option.Option<number>
 }
 
+/** What a `FileSystem` implementation provides. */
 export interface FileSystemShape {
   /** The file's text, or none when it does not exist. */
   readonly readFileString: (
@@ -45,4 +47,5 @@ export interface FileSystemShape {
   readonly posixPermissions: boolean
 }
 
+/** File access for the credentials file (`fromFile`, `storeApiKey`). Runtime adapters provide it as `FileSystemLive`. */
 export class FileSystem extends Context.Service<FileSystem, FileSystemShape>()("@omophub/core/FileSystem") {}

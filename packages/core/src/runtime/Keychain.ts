@@ -19,11 +19,14 @@ export class KeychainError extends Data.TaggedError("KeychainError")<{
   readonly reason: string
 }> {}
 
+/** What a `Keychain` implementation provides. */
 export interface KeychainShape {
+  /** The secret stored under `service`/`account`, or none when there is no such entry. */
   readonly get: (
     service: string,
     account: string,
   ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, KeychainError | RuntimeUnavailable>
+  /** Stores `secret` under `service`/`account`, replacing any existing entry. */
   readonly set: (
     service: string,
     account: string,
@@ -36,4 +39,5 @@ export interface KeychainShape {
   ) => Effect.Effect<boolean, KeychainError | RuntimeUnavailable>
 }
 
+/** The OS secret store, read by `fromKeychain` and written by `storeApiKey`. Runtime adapters provide it as `KeychainLive`. */
 export class Keychain extends Context.Service<Keychain, KeychainShape>()("@omophub/core/Keychain") {}

@@ -7,6 +7,10 @@
  */
 import * as Data from "effect/Data"
 
+/**
+ * A runtime service cannot work here (capability absent or not permitted). Credential providers
+ * treat it as "not found"; `storeApiKey` fails with it.
+ */
 export class RuntimeUnavailable extends Data.TaggedError("RuntimeUnavailable")<{
   /** e.g. `env`, `keychain`, `file-system`. */
   readonly capability: string

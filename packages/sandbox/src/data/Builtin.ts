@@ -183,6 +183,11 @@ const synonyms: ConceptSynonymRow[] = synonymRows.map(([conceptId, name]) => ({
   language_concept_id: english,
 }))
 
+/**
+ * The small built-in vocabulary as a release named `name`: a few dozen SNOMED, ICD10CM, RxNorm,
+ * LOINC and UCUM concepts with their hierarchy, mappings and synonyms. Served when no Athena
+ * directory is given; enough for tests that need known ids (e.g. 201826, type 2 diabetes).
+ */
 export function builtinRelease(name: string): VocabularyRelease {
   return buildRelease(name, { concepts, relationships, synonyms })
 }

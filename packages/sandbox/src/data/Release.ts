@@ -3,6 +3,7 @@
  * endpoints need. `buildRelease` (BuildRelease.ts) derives missing tables and builds every index
  * once, so request handlers only do map look-ups and small scans.
  */
+/** A row of Athena's CONCEPT table, as the endpoints return it. */
 export interface Concept {
   readonly concept_id: number
   readonly concept_name: string
@@ -17,6 +18,7 @@ export interface Concept {
   readonly invalid_reason: string | null
 }
 
+/** A row of Athena's CONCEPT_RELATIONSHIP table: `concept_id_1` relates to `concept_id_2`. */
 export interface ConceptRelationshipRow {
   readonly concept_id_1: number
   readonly concept_id_2: number
@@ -26,6 +28,7 @@ export interface ConceptRelationshipRow {
   readonly invalid_reason: string | null
 }
 
+/** A row of Athena's CONCEPT_ANCESTOR table (derived from the hierarchy when the file is absent). */
 export interface ConceptAncestorRow {
   readonly ancestor_concept_id: number
   readonly descendant_concept_id: number
@@ -33,12 +36,14 @@ export interface ConceptAncestorRow {
   readonly max_levels_of_separation: number
 }
 
+/** A row of Athena's CONCEPT_SYNONYM table: another name for a concept. */
 export interface ConceptSynonymRow {
   readonly concept_id: number
   readonly concept_synonym_name: string
   readonly language_concept_id: number
 }
 
+/** A row of Athena's VOCABULARY table (SNOMED, ICD10CM, RxNorm, ...). */
 export interface Vocabulary {
   readonly vocabulary_id: string
   readonly vocabulary_name: string
@@ -47,18 +52,21 @@ export interface Vocabulary {
   readonly vocabulary_concept_id: number
 }
 
+/** A row of Athena's DOMAIN table (Condition, Drug, Measurement, ...). */
 export interface Domain {
   readonly domain_id: string
   readonly domain_name: string
   readonly domain_concept_id: number
 }
 
+/** A row of Athena's CONCEPT_CLASS table (Clinical Finding, Ingredient, Lab Test, ...). */
 export interface ConceptClass {
   readonly concept_class_id: string
   readonly concept_class_name: string
   readonly concept_class_concept_id: number
 }
 
+/** A row of Athena's RELATIONSHIP table: a relationship id, its reverse and whether it is hierarchical. */
 export interface RelationshipType {
   readonly relationship_id: string
   readonly relationship_name: string

@@ -6,9 +6,17 @@ import type { VocabularyRelease } from "../data/Release.ts"
  * out and the fault injector emulates connection resets with an erroring body stream.
  */
 export interface SandboxBindings {
-  readonly socket?: { destroy(error?: Error): void }
+  /** The request's TCP socket, which `reset` and `truncate` faults destroy to cut the connection. */
+  readonly socket?: {
+    /** Closes the connection at once, mid-response or not. */
+    destroy(error?: Error): void
+  }
 }
 
+/**
+ * The Hono environment of the sandbox app (`Hono<SandboxEnv>`): the bindings a runtime adapter passes
+ * to `app.fetch` and the per-request variables its middleware sets for the handlers.
+ */
 export interface SandboxEnv {
   Bindings: SandboxBindings
   Variables: {

@@ -16,6 +16,10 @@ import type { RateLimitOptions } from "./RateLimiter.ts"
 import { RELEASE_HEADERS, ReleaseRegistry } from "./Releases.ts"
 import { RequestRecord } from "./RequestLog.ts"
 
+/**
+ * What `createApp` serves: the loaded releases, which keys it accepts, rate limits, and whether the
+ * HTTP control routes are mounted. `start` builds one from its `SandboxOptions`.
+ */
 export interface AppConfig {
   /** Loaded releases (see `loadReleases`); at least one. */
   readonly releases: readonly VocabularyRelease[]
@@ -33,14 +37,23 @@ export interface AppConfig {
   readonly log?: (line: string) => void
 }
 
+/** The sandbox server built by `createApp`, not yet listening on any socket. */
 export interface SandboxApp {
+  /** The Hono app: serve with `app.fetch(request)` or `app.request(path)`, or mount it in your server. */
   readonly app: Hono<SandboxEnv>
+  /** Faults, keys, rate limits and the request log of this app. */
   readonly control: SandboxControl
+  /** The releases served and how a request selects one. */
   readonly releases: ReleaseRegistry
   /** The key accepted when none were configured, else undefined. */
   readonly defaultKey: string | undefined
 }
 
+/**
+ * Path prefix of the HTTP control routes (`/_sandbox/requests`, `/_sandbox/faults`, `/_sandbox/keys`,
+ * `/_sandbox/rate-limit`, `/_sandbox/reset`), mounted only with `control: true`. Requests under it
+ * need no key and are neither logged nor faulted.
+ */
 export const CONTROL_PREFIX = "/_sandbox"
 
 const EXPOSED_HEADERS = [
@@ -141,6 +154,23 @@ const toFailure = (error: unknown): ApiFailure => {
   return new ApiFailure(500, "internal_server_error", "The sandbox failed to handle this request")
 }
 
+/**
+ * Builds the sandbox as a Hono app without listening: the same server `start` runs, for serving
+ * in-process (no socket, no port) or mounting in your own server. Throws `RangeError` for an empty
+ * or duplicate release list or an unknown `defaultRelease`. Without a raw socket, `reset` faults
+ * end the response body with an error instead of dropping the connection.
+ *
+ * @example
+ * ```ts
+ * import { builtinRelease, createApp } from "@omophub/sandbox"
+ *
+ * const { app, defaultKey } = createApp({ releases: [builtinRelease("2025.2")] })
+ * const response = await app.request("/v1/concepts/201826", {
+ *   headers: { Authorization: `Bearer ${defaultKey}` },
+ * })
+ * console.log(response.status) // 200
+ * ```
+ */
 export const createApp = (config: AppConfig): SandboxApp => {
   const releases = new ReleaseRegistry(config.releases, config.defaultRelease)
   const configuredKeys = config.keys ?? []

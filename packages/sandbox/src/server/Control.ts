@@ -10,51 +10,88 @@ import { type ApiKeyRecord, KeyStore } from "./Keys.ts"
 import { RateLimiter, type RateLimitOptions } from "./RateLimiter.ts"
 import { type LoggedRequest, RequestLog } from "./RequestLog.ts"
 
+/** The start-up state of a `SandboxControl`, which `reset()` returns to. */
 export interface ControlInit {
+  /** Keys accepted at start-up. */
   readonly keys: ReadonlyArray<string | ApiKeyRecord>
+  /** Rate limit at start-up; off when undefined. */
   readonly rateLimit?: RateLimitOptions | undefined
 }
 
+/**
+ * The test-facing handle on a running sandbox (`sandbox.control`): script faults, add and revoke
+ * keys, change the rate limit, read the request log, and `reset()` between tests. Changes apply to
+ * the next request. The same operations are served over HTTP under `CONTROL_PREFIX` when the
+ * `control` option is on.
+ */
 export class SandboxControl {
   readonly #init: ControlInit
   #keys: KeyStore
+  /** The per-key rate limiter; prefer `setRateLimit` to change it. */
   readonly rateLimiter: RateLimiter
+  /** The scripted faults; prefer `fault`, `pendingFaults` and `clearFaults`. */
   readonly faultQueue = new FaultQueue()
+  /** The request log; prefer `requests` and `clearRequests`. */
   readonly log = new RequestLog()
   readonly #closing = new AbortController()
 
+  /** Created by `createApp`; you do not normally construct one yourself. */
   constructor(init: ControlInit) {
     this.#init = init
     this.#keys = new KeyStore(init.keys)
     this.rateLimiter = new RateLimiter(init.rateLimit)
   }
 
+  /** The accepted keys (replaced by `reset()`, so read it again after a reset). */
   get keys(): KeyStore {
     return this.#keys
   }
 
-  /** Queues one or more faults (see `FaultSpec`); each is validated first. */
+  /**
+   * Queues one or more faults (see `FaultSpec`); each is validated first and a malformed one
+   * throws `TypeError`. Faults are consumed in the order added, each by its next `times` matching
+   * requests, before auth and rate limiting.
+   *
+   * @example
+   * ```ts
+   * // The next two concept look-ups get a 503 with Retry-After: 1, then the real answer.
+   * sandbox.control.fault({
+   *   match: "GET /v1/concepts/:id",
+   *   kind: "status",
+   *   status: 503,
+   *   retryAfter: 1,
+   *   times: 2,
+   * })
+   * // Drop the connection of the next search request after the headers.
+   * sandbox.control.fault({ match: "/v1/search", kind: "reset", phase: "after-headers" })
+   * ```
+   */
   fault(spec: FaultSpec | readonly FaultSpec[]): void {
     const specs: readonly FaultSpec[] = Array.isArray(spec) ? spec : [spec as FaultSpec]
     for (const s of specs) this.faultQueue.add(s)
   }
 
+  /** Faults not yet used up, in order, each with its remaining uses. */
   pendingFaults(): Array<FaultSpec & { readonly remaining: number }> {
     return this.faultQueue.pending()
   }
 
+  /** Drops every pending fault. */
   clearFaults(): void {
     this.faultQueue.clear()
   }
 
+  /** Every logged request, oldest first, with `Authorization` redacted (fresh copies on each call). */
   requests(): LoggedRequest[] {
     return this.log.entries()
   }
 
+  /** Empties the request log. */
   clearRequests(): void {
     this.log.clear()
   }
 
+  /** Accepts another key (or replaces the record of a known one); throws `TypeError` for a blank key. */
   addKey(key: string | ApiKeyRecord): void {
     this.#keys.add(key)
   }
@@ -64,6 +101,7 @@ export class SandboxControl {
     return this.#keys.revoke(key)
   }
 
+  /** The keys by name and fingerprint, with their revoked flag; never the keys themselves. */
   listKeys(): ReturnType<KeyStore["list"]> {
     return this.#keys.list()
   }
@@ -86,6 +124,7 @@ export class SandboxControl {
     return this.#closing.signal
   }
 
+  /** Aborts `closing`, ending hanging and slow responses; `sandbox.close()` calls it. */
   shutdown(): void {
     this.#closing.abort()
   }

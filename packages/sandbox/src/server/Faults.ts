@@ -4,8 +4,8 @@
  * limiting, so a scripted 503 is returned whatever key the client sends.
  */
 
-/** Fields every fault accepts. */
-interface FaultBase {
+/** Fields every fault accepts, whatever its `kind`. */
+export interface FaultBase {
   /**
    * Which requests: `"GET /v1/concepts/:id"` (method + pattern; `:name` matches one segment, a
    * trailing `*` the rest), `"/v1/search"` (any method, path prefix at a segment boundary),
@@ -20,6 +20,13 @@ interface FaultBase {
   readonly headers?: Readonly<Record<string, string>>
 }
 
+/**
+ * One scripted misbehaviour for `SandboxControl.fault`: which requests it hits (`match`, `times`),
+ * an optional `delayMs` and extra `headers`, and what happens, chosen by `kind`: an error `status`,
+ * a raw non-JSON `body`, a `hang`, a connection `reset`, a `truncate`d or `slow-body` real
+ * response, or `pass` (the real response, delayed or with headers). Also accepted as JSON by
+ * `POST /_sandbox/faults`.
+ */
 export type FaultSpec = FaultBase &
   (
     | {
@@ -52,7 +59,7 @@ export type FaultSpec = FaultBase &
         readonly phase: "before-headers" | "after-headers"
       }
     | {
-        /** Serve the real response with its full Content-Length but only `sendBytes` of the body, then close. */
+        /** Serve the real response with its full Content-Length but only `sendBytes` of it, then close. */
         readonly kind: "truncate"
         /** Bytes actually sent (default: half the body). */
         readonly sendBytes?: number
@@ -65,6 +72,7 @@ export type FaultSpec = FaultBase &
       }
   )
 
+/** The fault kinds; the request log's `fault` field names the one applied to a request. */
 export type FaultKind = FaultSpec["kind"]
 
 const KINDS: ReadonlySet<string> = new Set([
@@ -165,9 +173,11 @@ interface PendingFault {
   remaining: number
 }
 
+/** The pending faults of one sandbox, in the order added (`SandboxControl.faultQueue`). */
 export class FaultQueue {
   #pending: PendingFault[] = []
 
+  /** Validates `spec` (throws `TypeError` when malformed) and queues it for `spec.times` uses. */
   add(spec: FaultSpec): void {
     validateFault(spec)
     this.#pending.push({ spec, matcher: compileMatch(spec.match), remaining: spec.times ?? 1 })
@@ -191,6 +201,7 @@ export class FaultQueue {
     return this.#pending.map((f) => ({ ...f.spec, remaining: f.remaining }))
   }
 
+  /** Drops every pending fault. */
   clear(): void {
     this.#pending = []
   }

@@ -4,7 +4,9 @@
  */
 import { readFile } from "node:fs/promises"
 
+/** An API key the sandbox accepts, with an optional log-safe name and a revoked flag. */
 export interface ApiKeyRecord {
+  /** The key clients send as `Authorization: Bearer <key>`. */
   readonly key: string
   /** Label used in the request log and console lines instead of the key. */
   readonly name?: string
@@ -15,6 +17,7 @@ export interface ApiKeyRecord {
 /** Accepted when no keys are configured. Public on purpose: the sandbox guards no real data. */
 export const DEFAULT_SANDBOX_KEY = "oh_sandbox_key"
 
+/** How `KeyStore.check` judged a key; `label` is the key's name or fingerprint, never the key. */
 export type KeyCheck =
   | { readonly status: "valid"; readonly label: string }
   | { readonly status: "unknown" }
@@ -33,14 +36,20 @@ export const fingerprint = (key: string): string => {
 const toRecord = (entry: string | ApiKeyRecord): ApiKeyRecord =>
   typeof entry === "string" ? { key: entry } : entry
 
+/**
+ * The keys one sandbox accepts (`SandboxControl.keys`). Keys are only compared; listings and labels
+ * show a name or a fingerprint instead.
+ */
 export class KeyStore {
   readonly #keys = new Map<string, ApiKeyRecord>()
   readonly #checks = new WeakMap<ApiKeyRecord, KeyCheck>()
 
+  /** Starts with `entries`; throws `TypeError` for a blank key. */
   constructor(entries: Iterable<string | ApiKeyRecord>) {
     for (const entry of entries) this.add(entry)
   }
 
+  /** Accepts a key, replacing the record of a known one; throws `TypeError` for a blank key. */
   add(entry: string | ApiKeyRecord): void {
     const record = toRecord(entry)
     if (typeof record.key !== "string" || record.key.trim() === "") {
@@ -57,6 +66,7 @@ export class KeyStore {
     return true
   }
 
+  /** Whether `key` is accepted, unknown or revoked, with its log-safe label. */
   check(key: string): KeyCheck {
     const record = this.#keys.get(key)
     if (record === undefined) return { status: "unknown" }

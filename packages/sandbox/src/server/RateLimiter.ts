@@ -2,6 +2,10 @@
  * Per-key fixed-window rate limit plus an optional daily quota (UTC days). Rejected requests are not
  * counted, so a client that backs off properly is not punished twice.
  */
+/**
+ * The `rateLimit` option: a per-key request limit per window, a daily quota, or both. Rejected
+ * requests get a 429 (`rate_limit_exceeded` or `daily_quota_exceeded`) with `Retry-After`.
+ */
 export interface RateLimitOptions {
   /** Requests allowed per window; omit for a daily quota alone. */
   readonly limit?: number
@@ -13,6 +17,10 @@ export interface RateLimitOptions {
   readonly resetFormat?: "delta" | "epoch"
 }
 
+/**
+ * `RateLimiter.take`'s verdict for one request: allowed, or rejected with the error code, message
+ * and `Retry-After` seconds the 429 carries. Both come with the `RateLimit-*` / `X-RateLimit-*` headers.
+ */
 export type RateDecision =
   | { readonly allowed: true; readonly headers: Record<string, string> }
   | {
@@ -55,16 +63,22 @@ export const validateRateLimit = (options: RateLimitOptions): RateLimitOptions =
   return options
 }
 
+/**
+ * Per-key fixed-window counters and daily quotas of one sandbox (`SandboxControl.rateLimiter`).
+ * Limits are off while no options are set.
+ */
 export class RateLimiter {
   #options: RateLimitOptions | undefined
   readonly #counters = new Map<string, Counter>()
   readonly #now: () => number
 
+  /** Throws `RangeError` for invalid options; `now` is the clock (injectable for tests). */
   constructor(options: RateLimitOptions | undefined, now: () => number = Date.now) {
     this.#options = options === undefined ? undefined : validateRateLimit(options)
     this.#now = now
   }
 
+  /** The limits in force; `undefined` when limiting is off. */
   get options(): RateLimitOptions | undefined {
     return this.#options
   }
@@ -75,6 +89,7 @@ export class RateLimiter {
     this.#counters.clear()
   }
 
+  /** Forgets all counts, keeping the limits. */
   resetCounters(): void {
     this.#counters.clear()
   }

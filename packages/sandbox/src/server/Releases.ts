@@ -7,6 +7,7 @@ import { builtinRelease } from "../data/Builtin.ts"
 import type { VocabularyRelease } from "../data/Release.ts"
 import { ApiFailure } from "../http/Envelope.ts"
 
+/** The release name the sandbox serves (and defaults to) when none is configured. */
 export const DEFAULT_RELEASE_NAME = "2025.2"
 
 /** A release to serve: an Athena directory, the built-in vocabulary (no `vocab`), or a loaded release. */
@@ -22,6 +23,11 @@ export const RELEASE_HEADERS = ["x-vocab-release", "x-vocab-version", "x-vocabul
 
 const ALIASES_OF_DEFAULT = new Set(["latest", "default", "current"])
 
+/**
+ * Loads every source in parallel: Athena directories with `loadAthenaRelease`, sources without
+ * `vocab` as the built-in vocabulary, already loaded releases as they are. Rejects when a directory
+ * cannot be read or parsed. Pass the result to `createApp`.
+ */
 export const loadReleases = (sources: readonly ReleaseSource[]): Promise<VocabularyRelease[]> =>
   Promise.all(
     sources.map(async (source) => {
@@ -31,10 +37,16 @@ export const loadReleases = (sources: readonly ReleaseSource[]): Promise<Vocabul
     }),
   )
 
+/**
+ * The releases one sandbox serves, by name, and how a request picks one (`SandboxApp.releases`):
+ * a name, the short form `2025v2`, or `latest` / `default` / `current` for the default release.
+ */
 export class ReleaseRegistry {
   readonly #byName = new Map<string, VocabularyRelease>()
+  /** Served when a request names no release. */
   readonly defaultRelease: VocabularyRelease
 
+  /** Throws `RangeError` for no releases, a duplicate name or an unknown `defaultName`. */
   constructor(releases: readonly VocabularyRelease[], defaultName?: string) {
     if (releases.length === 0) throw new RangeError("A sandbox needs at least one release")
     for (const release of releases) {
@@ -51,11 +63,15 @@ export class ReleaseRegistry {
     this.defaultRelease = chosen
   }
 
+  /** The release names, in the order given. */
   names(): string[] {
     return [...this.#byName.keys()]
   }
 
-  /** Resolves a requested name or alias; `undefined` means "the default". */
+  /**
+   * Resolves a requested name or alias; `undefined` means "the default". An unknown name throws the
+   * sandbox's 400 `version_not_supported` failure, listing the available releases.
+   */
   resolve(requested: string | undefined): VocabularyRelease {
     if (requested === undefined || requested.trim() === "") return this.defaultRelease
     const wanted = requested.trim()

@@ -8,9 +8,14 @@
  */
 import type { FaultKind } from "./Faults.ts"
 
+/**
+ * One request as the sandbox received it, from `sandbox.requests()`: what the client really sent
+ * (method, path, query, headers with `Authorization` redacted, body) and how it was answered.
+ */
 export interface LoggedRequest {
   /** The request id (also the `x-request-id` response header). */
   readonly id: string
+  /** HTTP method, upper case. */
   readonly method: string
   /** Path as received, before slash normalisation, without the query string. */
   readonly path: string
@@ -20,6 +25,7 @@ export interface LoggedRequest {
   readonly headers: Readonly<Record<string, string>>
   /** Request body as text (`""` when there is none). */
   readonly body: string
+  /** When the request arrived, ISO 8601. */
   readonly receivedAt: string
   /** Response status; `null` while in flight or when no status line was sent (hang, reset). */
   status: number | null
@@ -27,6 +33,7 @@ export interface LoggedRequest {
   fault: FaultKind | undefined
   /** Name or fingerprint of the API key that authenticated the request. */
   key: string | undefined
+  /** Milliseconds until the response was produced (its body may still stream); `undefined` in flight. */
   durationMs: number | undefined
 }
 
@@ -44,7 +51,10 @@ const redactAuthorization = (value: string): string => {
   return scheme === undefined ? "[redacted]" : `${scheme} [redacted]`
 }
 
-/** One request as recorded while it is served; `toLogged()` builds the public entry. */
+/**
+ * One request as recorded while it is served; `toLogged()` builds the public entry. Only the app
+ * creates these; tests read `LoggedRequest`s instead.
+ */
 export class RequestRecord {
   readonly id: string
   readonly method: string
@@ -57,6 +67,7 @@ export class RequestRecord {
   key: string | undefined = undefined
   durationMs: number | undefined = undefined
 
+  /** Made by the app for each incoming request. */
   constructor(id: string, method: string, url: string, headers: Headers, body: string, receivedAtMs: number) {
     this.id = id
     this.method = method
@@ -71,6 +82,7 @@ export class RequestRecord {
     return new URL(this.url).pathname
   }
 
+  /** The public, redacted entry: query parsed, `Authorization` masked. */
   toLogged(): LoggedRequest {
     const url = new URL(this.url)
     return {
@@ -92,10 +104,12 @@ export class RequestRecord {
 /** A long-running CLI sandbox must not grow without bound; tests never come near this. */
 export const DEFAULT_LOG_CAPACITY = 10_000
 
+/** The request log of one sandbox (`SandboxControl.log`), keeping the newest entries up to a capacity. */
 export class RequestLog {
   #entries: RequestRecord[] = []
   readonly #capacity: number
 
+  /** Keeps at most `capacity` entries (default 10,000). */
   constructor(capacity = DEFAULT_LOG_CAPACITY) {
     this.#capacity = capacity
   }
@@ -111,6 +125,7 @@ export class RequestLog {
     return this.#entries.slice(-this.#capacity).map((record) => record.toLogged())
   }
 
+  /** Drops every entry. */
   clear(): void {
     this.#entries = []
   }

@@ -11,6 +11,7 @@ import type { RateLimitOptions } from "./RateLimiter.ts"
 import { DEFAULT_RELEASE_NAME, loadReleases, type ReleaseSource } from "./Releases.ts"
 import type { LoggedRequest } from "./RequestLog.ts"
 
+/** Options for `start`; every one is optional (the default is the built-in vocabulary on a free port). */
 export interface SandboxOptions {
   /** TCP port; 0 (default) picks a free one. */
   readonly port?: number
@@ -36,23 +37,33 @@ export interface SandboxOptions {
   readonly log?: boolean | ((line: string) => void)
 }
 
+/**
+ * A running sandbox, from `start`: where it listens, which key and releases it accepts, and the
+ * `control` handle for faults, keys and the request log. Close it when done, or let
+ * `await using` do it.
+ */
 export interface Sandbox {
   /** Base URL for SDK clients, e.g. `http://127.0.0.1:43123/v1`. */
   readonly url: string
   /** `http://127.0.0.1:43123` */
   readonly origin: string
+  /** The port it listens on (the free one picked when `port` was 0). */
   readonly port: number
   /** The key accepted when no keys were configured (`oh_sandbox_key`), else undefined. */
   readonly defaultKey: string | undefined
   /** Names of the releases served, and the default one. */
   readonly releases: readonly string[]
+  /** The release served when a request names none. */
   readonly defaultRelease: string
   /** Scripts faults, manages keys and limits, reads the request log. */
   readonly control: SandboxControl
+  /** Same as `control.requests()`: every request received, oldest first, `Authorization` redacted. */
   requests(): LoggedRequest[]
+  /** Same as `control.clearRequests()`. */
   clearRequests(): void
   /** Stops listening, ends hanging/slow responses and open connections. Idempotent. */
   close(): Promise<void>
+  /** Same as `close()`, for `await using sandbox = await start()`. */
   [Symbol.asyncDispose](): Promise<void>
 }
 
@@ -171,6 +182,22 @@ const logSink = (log: SandboxOptions["log"]): ((line: string) => void) | undefin
   return undefined
 }
 
+/**
+ * Starts the sandbox on a real socket (default `127.0.0.1` and a free port) under the current
+ * runtime: Node, Deno or Bun. Resolves once it is listening. Rejects for an invalid port, both
+ * `vocab` and `releases`, an unreadable vocabulary or keys file, or a port already in use.
+ *
+ * @example
+ * ```ts
+ * import { start } from "@omophub/sandbox"
+ *
+ * await using sandbox = await start({ keys: ["oh_test_key"] })
+ * const response = await fetch(`${sandbox.url}/concepts/201826`, {
+ *   headers: { Authorization: "Bearer oh_test_key" },
+ * })
+ * console.log(response.status, sandbox.requests().length) // 200 1
+ * ```
+ */
 export async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Invalid port ${port}`)
