@@ -3,6 +3,7 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Sandbox, start } from "../src/index.ts"
+import { loadKeysFile } from "../src/server/Keys.ts"
 import { bearer, json } from "./server-support.ts"
 
 const goodKey = "oh_auth_good_key_0123456789"
@@ -127,5 +128,22 @@ describe("API-key auth", () => {
     )
     expect(message).toMatch(/bad\.json: entry 0 has a non-boolean "revoked"/)
     expect(message).not.toContain("oh_secret")
+  })
+})
+
+describe("keys file errors", () => {
+  it("a malformed keys file is reported by path and position, never by content", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "sandbox-keys-"))
+    const file = path.join(dir, "keys.json")
+    await writeFile(file, '{"keys":[oh_sekrit_value_123]}')
+    try {
+      const error = await loadKeysFile(file).catch((e: unknown) => e as Error)
+      expect(error).toBeInstanceOf(Error)
+      expect((error as Error).message).toContain(file)
+      expect((error as Error).message).toContain("not valid JSON")
+      expect((error as Error).message).not.toContain("sekrit")
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

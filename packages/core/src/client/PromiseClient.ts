@@ -40,6 +40,9 @@ import { type ClientOptions, layer, OmopHubClient, type Resources, resources } f
 
 export type { CallOptions }
 
+/** Why a call on a closed client fails: a usage error, raised before any request. */
+const closedError = (message: string) => new ConfigurationError({ message, retryable: false })
+
 /**
  * The Promise client. Each resource (`concepts`, `search`, ...) has async methods that reject with
  * the SDK's tagged errors; construction throws a `ConfigurationError` for bad options. Call `close()`
@@ -57,6 +60,7 @@ export type { CallOptions }
  * ```
  */
 export class OMOPHub {
+  #closed = false
   readonly #runtime: ManagedRuntime.ManagedRuntime<OmopHubClient | RequestPipeline, unknown>
 
   /** Concept endpoints: `get`, ... */
@@ -141,6 +145,7 @@ export class OMOPHub {
 
   /** Releases the client's resources (background credential refreshes). Calls after this fail. */
   close(): Promise<void> {
+    this.#closed = true
     return this.#runtime.dispose()
   }
 
@@ -154,13 +159,20 @@ export class OMOPHub {
     signal: AbortSignal | undefined,
   ): Promise<A> {
     if (signal?.aborted) return Promise.reject(signal.reason)
-    return this.#runtime
-      .runPromiseExit(effect, signal === undefined ? undefined : { signal })
-      .then((exit) => {
+    if (this.#closed) return Promise.reject(closedError("This client is closed; create a new one"))
+    return this.#runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal }).then(
+      (exit) => {
         if (Exit.isSuccess(exit)) return exit.value
         if (signal?.aborted) throw signal.reason
+        // Interrupted without the caller's signal: `close()` ended the call.
+        if (Cause.hasInterruptsOnly(exit.cause)) throw closedError("The client was closed during this call")
         throw Cause.squash(exit.cause)
-      })
+      },
+      // The runtime refuses work once disposed (it rejects with a plain string, not an Error).
+      () => {
+        throw closedError("This client is closed; create a new one")
+      },
+    )
   }
 }
 

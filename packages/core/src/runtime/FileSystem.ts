@@ -14,7 +14,11 @@ import type { RuntimeUnavailable } from "./Unavailable.ts"
 export class FileSystemError extends Data.TaggedError("FileSystemError")<{
   readonly path: string
   readonly reason: string
-}> {}
+}> {
+  override get message(): string {
+    return `${this.path}: ${this.reason}`
+  }
+}
 
 /** What `stat` reports about a file: only what the credentials file permission check needs. */
 export interface FileInfo {

@@ -17,7 +17,11 @@ export class KeychainError extends Data.TaggedError("KeychainError")<{
   readonly service: string
   readonly account: string
   readonly reason: string
-}> {}
+}> {
+  override get message(): string {
+    return `keychain ${this.service}/${this.account}: ${this.reason}`
+  }
+}
 
 /** What a `Keychain` implementation provides. */
 export interface KeychainShape {

@@ -16,4 +16,8 @@ export class RuntimeUnavailable extends Data.TaggedError("RuntimeUnavailable")<{
   readonly capability: string
   /** Human-readable reason; never contains a secret. */
   readonly reason: string
-}> {}
+}> {
+  override get message(): string {
+    return `${this.capability} is unavailable: ${this.reason}`
+  }
+}

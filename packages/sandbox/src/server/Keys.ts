@@ -95,11 +95,23 @@ export class KeyStore {
  * (a bare top-level array is accepted too). Errors name the file and the entry, never a key.
  */
 export const loadKeysFile = async (path: string): Promise<ApiKeyRecord[]> => {
+  let text: string
+  try {
+    text = await readFile(path, "utf8")
+  } catch (cause) {
+    throw new Error(
+      `Cannot read keys file ${path}: ${(cause as NodeJS.ErrnoException).code ?? "read failed"}`,
+    )
+  }
   let parsed: unknown
   try {
-    parsed = JSON.parse(await readFile(path, "utf8"))
+    parsed = JSON.parse(text)
   } catch (cause) {
-    throw new Error(`Cannot read keys file ${path}: ${(cause as Error).message}`)
+    // The parser's message quotes the text around the error, which may be a key: give the position only.
+    const position = /position (\d+)/.exec((cause as Error).message)?.[1]
+    throw new Error(
+      `Keys file ${path} is not valid JSON${position === undefined ? "" : ` (at character ${position})`}`,
+    )
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown } | null)?.keys
   if (!Array.isArray(list)) throw new Error(`Keys file ${path} must hold { "keys": [...] }`)
