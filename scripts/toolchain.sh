@@ -13,6 +13,11 @@ omophub_toolchain() {
     echo "toolchain: installing node $want_node and pnpm into .toolchain/ (npm registry)" >&2
     (cd "$toolchain" && npm ci --no-audit --no-fund --loglevel=error >&2) || return 1
   fi
+  # Node 22, the oldest supported runtime, for the conformance suite (not put on PATH).
+  if [ ! -x "$toolchain/node22/node_modules/.bin/node" ]; then
+    echo "toolchain: installing node 22 into .toolchain/node22/ (npm registry)" >&2
+    (cd "$toolchain/node22" && npm ci --no-audit --no-fund --loglevel=error >&2) || return 1
+  fi
   export REPO_ROOT="$root"
   export PATH="$toolchain/node_modules/.bin:$root/node_modules/.bin:$PATH"
   export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1

@@ -1,6 +1,6 @@
-// The same conformance scenarios on Node 22 (the oldest supported line): installs `node@22` from
-// the npm registry into node_modules/.cache once, then runs test/conformance/run.ts with it
-// against a sandbox started here.
+// The same conformance scenarios on Node 22 (the oldest supported line): runs test/conformance/run.ts
+// with the pinned Node 22 that scripts/toolchain.sh installs into .toolchain/node22, against a
+// sandbox started here.
 import { execFile } from "node:child_process"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
@@ -12,26 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const run = promisify(execFile)
 const packageRoot = join(import.meta.dirname, "..")
-const cacheFolder = join(packageRoot, "node_modules", ".cache", "node22")
-const node22 = join(cacheFolder, "node_modules", ".bin", "node")
+const node22 = join(packageRoot, "..", "..", ".toolchain", "node22", "node_modules", ".bin", "node")
 
-/** Installs node@22 with the machine's npm unless already cached. */
+/** The toolchain's Node 22; its absence is a set-up error, reported as such. */
 const ensureNode22 = async () => {
   if (!existsSync(node22)) {
-    await run(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        cacheFolder,
-        "--no-save",
-        "--no-audit",
-        "--no-fund",
-        "--loglevel=error",
-        "node@22",
-      ],
-      { timeout: 180_000 },
-    )
+    throw new Error(`Node 22 is missing at ${node22}: run \`source scripts/toolchain.sh\` (npm test does)`)
   }
   const { stdout } = await run(node22, ["--version"])
   return stdout.trim()
@@ -60,7 +46,7 @@ beforeAll(async () => {
     },
   )
   outcome = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}")
-}, 240_000)
+}, 60_000)
 
 afterAll(async () => {
   await sandbox?.close()

@@ -15,6 +15,7 @@ export class FileSystemError extends Data.TaggedError("FileSystemError")<{
   readonly path: string
   readonly reason: string
 }> {
+  /** Names the path and the reason, never the content. */
   override get message(): string {
     return `${this.path}: ${this.reason}`
   }

@@ -18,6 +18,7 @@ export class KeychainError extends Data.TaggedError("KeychainError")<{
   readonly account: string
   readonly reason: string
 }> {
+  /** Names the keychain entry (service and account) and the reason, never the secret. */
   override get message(): string {
     return `keychain ${this.service}/${this.account}: ${this.reason}`
   }

@@ -17,6 +17,7 @@ export class RuntimeUnavailable extends Data.TaggedError("RuntimeUnavailable")<{
   /** Human-readable reason; never contains a secret. */
   readonly reason: string
 }> {
+  /** Names the capability and why it is unavailable, never a secret. */
   override get message(): string {
     return `${this.capability} is unavailable: ${this.reason}`
   }
