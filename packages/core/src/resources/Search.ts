@@ -488,6 +488,40 @@ const checkSearches = (
   })
 }
 
+/** The wire form both bulk searches share: checked searches with their filters, and the defaults. */
+const encodeBulk = (
+  check: Checker,
+  input: { readonly searches: unknown; readonly options?: unknown },
+  rules: {
+    readonly limit: number
+    readonly queryLength: { readonly min: number; readonly max: number }
+    readonly filterKeys: ReadonlyArray<string>
+    readonly encodeFilters: (check: Checker, path: string, fields: Partial<Record<string, unknown>>) => object
+  },
+) => {
+  const searches = checkSearches(check, input.searches, rules.limit, rules.queryLength, rules.filterKeys)
+  const o = check.options("options", input.options, ["defaults", "vocabRelease"])
+  const defaults =
+    o.defaults === undefined || o.defaults === null
+      ? undefined
+      : rules.encodeFilters(
+          check,
+          "options.defaults",
+          check.options("options.defaults", o.defaults, rules.filterKeys),
+        )
+  return {
+    query: { vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease) },
+    body: {
+      searches: searches.map(({ path, fields, search_id, query }) => ({
+        search_id,
+        query,
+        ...rules.encodeFilters(check, path, fields),
+      })),
+      defaults,
+    },
+  }
+}
+
 const bulkBasicFilterKeys = [
   "vocabularyIds",
   "domainIds",
@@ -524,33 +558,12 @@ export const bulkBasic = makeOperation({
     },
     check,
   ) => {
-    const searches = checkSearches(
-      check,
-      input.searches,
-      bulkBasicLimit,
-      { min: 1, max: 500 },
-      bulkBasicFilterKeys,
-    )
-    const o = check.options("options", input.options, ["defaults", "vocabRelease"])
-    const defaults =
-      o.defaults === undefined || o.defaults === null
-        ? undefined
-        : encodeBulkBasicFilters(
-            check,
-            "options.defaults",
-            check.options("options.defaults", o.defaults, bulkBasicFilterKeys),
-          )
-    return {
-      query: { vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease) },
-      body: {
-        searches: searches.map(({ path, fields, search_id, query }) => ({
-          search_id,
-          query,
-          ...encodeBulkBasicFilters(check, path, fields),
-        })),
-        defaults,
-      },
-    }
+    return encodeBulk(check, input, {
+      limit: bulkBasicLimit,
+      queryLength: { min: 1, max: 500 },
+      filterKeys: bulkBasicFilterKeys,
+      encodeFilters: encodeBulkBasicFilters,
+    })
   },
   data: BulkBasicData,
   output: (data): BulkBasicResult => {
@@ -666,33 +679,12 @@ export const bulkSemantic = makeOperation({
     },
     check,
   ) => {
-    const searches = checkSearches(
-      check,
-      input.searches,
-      bulkSemanticLimit,
-      semanticQueryLength,
-      bulkSemanticFilterKeys,
-    )
-    const o = check.options("options", input.options, ["defaults", "vocabRelease"])
-    const defaults =
-      o.defaults === undefined || o.defaults === null
-        ? undefined
-        : encodeBulkSemanticFilters(
-            check,
-            "options.defaults",
-            check.options("options.defaults", o.defaults, bulkSemanticFilterKeys),
-          )
-    return {
-      query: { vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease) },
-      body: {
-        searches: searches.map(({ path, fields, search_id, query }) => ({
-          search_id,
-          query,
-          ...encodeBulkSemanticFilters(check, path, fields),
-        })),
-        defaults,
-      },
-    }
+    return encodeBulk(check, input, {
+      limit: bulkSemanticLimit,
+      queryLength: semanticQueryLength,
+      filterKeys: bulkSemanticFilterKeys,
+      encodeFilters: encodeBulkSemanticFilters,
+    })
   },
   data: BulkSemanticData,
   output: (data): BulkSemanticResult => {
