@@ -7,6 +7,7 @@ import * as Schema from "effect/Schema"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 import { Concept, ConceptRelationship, conceptSummaryFields, openStruct, PaginationSchema } from "./Models.ts"
 import { makeOperation, method, type Pagination } from "./Operation.ts"
+import { pageQuery } from "./PageQuery.ts"
 import type { Checker } from "./Validate.ts"
 
 /** Vocabulary release for one call, e.g. `2025.1` (overrides the client's); sent as `vocab_release`. */
@@ -37,7 +38,6 @@ const encodeGetOptions = (options: unknown, check: Checker) => {
 }
 
 /** Page numbers are 1-based; any safe integer above 0 is accepted. */
-const maxPage = Number.MAX_SAFE_INTEGER
 
 /** `GET /concepts/{concept_id}`: one concept by its OMOP id (0 and ids above 2^31 are valid). */
 export const get = makeOperation({
@@ -260,8 +260,7 @@ export const suggest = makeOperation({
         query,
         vocabularyIds: check.optionalTextList("options.vocabularyIds", o.vocabularyIds),
         domainIds: check.optionalTextList("options.domainIds", o.domainIds),
-        page: check.optionalInteger("options.page", o.page, 1, maxPage),
-        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 100),
+        ...pageQuery(check, o, 100),
         vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
       },
     }
@@ -397,8 +396,7 @@ export const relationships = makeOperation({
         includeInvalid: check.optionalBoolean("options.includeInvalid", o.includeInvalid),
         standardOnly: check.optionalBoolean("options.standardOnly", o.standardOnly),
         includeReverse: check.optionalBoolean("options.includeReverse", o.includeReverse),
-        page: check.optionalInteger("options.page", o.page, 1, maxPage),
-        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 1000),
+        ...pageQuery(check, o, 1000),
         vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
       },
     }
@@ -526,8 +524,7 @@ export const recommended = makeOperation({
     ])
     return {
       query: {
-        page: check.optionalInteger("options.page", o.page, 1, maxPage),
-        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 1000),
+        ...pageQuery(check, o, 1000),
         vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
       },
       body: {

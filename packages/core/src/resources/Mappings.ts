@@ -6,6 +6,7 @@
 import * as Schema from "effect/Schema"
 import { Mapping, openStruct } from "./Models.ts"
 import { makeOperation, method, type Pagination } from "./Operation.ts"
+import { pageQuery } from "./PageQuery.ts"
 
 /** Options of `mappings.get`: which mappings to return, and paging. */
 export interface GetMappingsOptions {
@@ -71,8 +72,7 @@ export const get = makeOperation({
         targetVocabulary: check.optionalText("options.targetVocabulary", o.targetVocabulary),
         includeInvalid: check.optionalBoolean("options.includeInvalid", o.includeInvalid),
         relationshipIds: check.optionalTextList("options.relationshipIds", o.relationshipIds),
-        page: check.optionalInteger("options.page", o.page, 1, Number.MAX_SAFE_INTEGER),
-        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 1000),
+        ...pageQuery(check, o, 1000),
         vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
       },
     }

@@ -6,6 +6,7 @@
 import * as Schema from "effect/Schema"
 import { Concept, conceptFields, conceptSummaryFields, openStruct } from "./Models.ts"
 import { makeOperation, method, type Pagination, type ResponseMeta } from "./Operation.ts"
+import { pageQuery } from "./PageQuery.ts"
 import type { Checker } from "./Validate.ts"
 
 /** Options of `search.basic`: filters, matching and sorting, and paging (up to 1000 per page). */
@@ -137,8 +138,7 @@ export const basic = makeOperation({
         exactMatch: check.optionalBoolean("options.exactMatch", o.exactMatch),
         sortBy: check.optionalLiteral("options.sortBy", o.sortBy, ["relevance", "name", "code", "date"]),
         sortOrder: check.optionalLiteral("options.sortOrder", o.sortOrder, ["asc", "desc"]),
-        page: check.optionalInteger("options.page", o.page, 1, maxPage),
-        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 1000),
+        ...pageQuery(check, o, 1000),
         vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
       },
     }
@@ -367,8 +367,7 @@ export const semantic = makeOperation({
         standardConcept: check.optionalLiteral("options.standardConcept", o.standardConcept, ["S", "C"]),
         conceptClassId: check.optionalText("options.conceptClassId", o.conceptClassId),
         threshold: check.optionalNumber("options.threshold", o.threshold, 0, 1),
-        page: check.optionalInteger("options.page", o.page, 1, maxPage),
-        pageSize: check.optionalInteger("options.pageSize", o.pageSize, 1, 100),
+        ...pageQuery(check, o, 100),
         vocabRelease: check.optionalText("options.vocabRelease", o.vocabRelease),
       },
     }
