@@ -1,0 +1,48 @@
+/**
+ * Where the ETL sends its requests: the real API when OMOPHUB_API_URL and OMOPHUB_API_KEY are set,
+ * otherwise a local sandbox started here (built-in vocabulary, or `--vocab DIR` in Athena format)
+ * with a per-second rate limit, so the rate-limit display has something to show.
+ */
+import type { Sandbox } from "@omophub/sandbox"
+
+export interface Connection {
+  readonly baseUrl: string | undefined
+  readonly apiKey: string | undefined
+  readonly description: string
+  /** Our own sandbox, when we started one: its request log and fault control. */
+  readonly sandbox: Sandbox | undefined
+  readonly close: () => Promise<void>
+}
+
+export interface ConnectOptions {
+  readonly vocab: string | undefined
+  /** Requests per second the sandbox allows each key. */
+  readonly rateLimit: number
+}
+
+export const connect = async (options: ConnectOptions): Promise<Connection> => {
+  if (process.env.OMOPHUB_API_URL && process.env.OMOPHUB_API_KEY) {
+    // The client reads both variables itself.
+    return {
+      baseUrl: undefined,
+      apiKey: undefined,
+      description: process.env.OMOPHUB_API_URL,
+      sandbox: undefined,
+      close: async () => {},
+    }
+  }
+  const { start } = await import("@omophub/sandbox")
+  const sandbox = await start({
+    ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
+    rateLimit: { limit: options.rateLimit, windowMs: 1000 },
+  })
+  return {
+    baseUrl: sandbox.url,
+    apiKey: sandbox.defaultKey,
+    description:
+      `a local sandbox at ${sandbox.url} (${options.vocab ?? "built-in vocabulary"}, ` +
+      `${options.rateLimit} requests/s)`,
+    sandbox,
+    close: () => sandbox.close(),
+  }
+}
