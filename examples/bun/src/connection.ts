@@ -1,0 +1,34 @@
+/**
+ * Where the example sends its requests: the server named by OMOPHUB_API_URL (the real API) with the
+ * key from the default credential chain, otherwise a local sandbox started here (built-in
+ * vocabulary, or `--vocab DIR` in Athena format). Under Bun the sandbox serves with `Bun.serve`.
+ */
+import { createClient, type OMOPHub } from "@omophub/bun"
+
+export interface Connection {
+  readonly client: OMOPHub
+  readonly description: string
+  readonly close: () => Promise<void>
+}
+
+export const connect = async (args: ReadonlyArray<string>): Promise<Connection> => {
+  const apiUrl = process.env.OMOPHUB_API_URL
+  if (apiUrl) {
+    // Key from OMOPHUB_API_KEY, else the credentials file, else the OS keychain.
+    const client = createClient()
+    return { client, description: apiUrl, close: () => client.close() }
+  }
+  const vocabFlag = args.indexOf("--vocab")
+  const vocab = vocabFlag >= 0 ? args[vocabFlag + 1] : undefined
+  const { start } = await import("@omophub/sandbox")
+  const sandbox = await start(vocab === undefined ? {} : { vocab })
+  const client = createClient({ baseUrl: sandbox.url, apiKey: sandbox.defaultKey })
+  return {
+    client,
+    description: `a local sandbox at ${sandbox.url} (${vocab ?? "built-in vocabulary"})`,
+    close: async () => {
+      await client.close()
+      await sandbox.close()
+    },
+  }
+}

@@ -1,0 +1,70 @@
+/// <reference types="node" />
+// Runs the example under the real Deno binary, as `deno run -A src/main.ts` (the package's start script).
+import { execFile } from "node:child_process"
+import { createRequire } from "node:module"
+import { dirname, join, resolve } from "node:path"
+import { promisify } from "node:util"
+import { start } from "@omophub/sandbox"
+import { expect, it } from "vitest"
+
+const run = promisify(execFile)
+const packageDir = resolve(import.meta.dirname, "..")
+const repoRoot = resolve(packageDir, "../..")
+const synthea = resolve(repoRoot, "../shared/vocab/synthea27nj")
+// The `deno` npm package of the repository root (what node_modules/.bin/deno runs).
+const deno = join(dirname(createRequire(join(repoRoot, "package.json")).resolve("deno/package.json")), "deno")
+const runExample = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string>,
+  permissions: ReadonlyArray<string> = ["-A"],
+) =>
+  run(deno, ["run", "--no-prompt", ...permissions, "src/main.ts", ...args], {
+    cwd: packageDir,
+    env: { ...process.env, NO_COLOR: "1", OMOPHUB_API_URL: "", OMOPHUB_API_KEY: "", ...env },
+  })
+
+it("runs under Deno against the sandbox it starts, with the built-in vocabulary", async () => {
+  const { stdout } = await runExample([], {})
+  expect(stdout).toMatch(/^Deno 2\.\d+\.\d+, using a local sandbox at http:\/\/127\.0\.0\.1:\d+\/v1/)
+  expect(stdout).toContain(
+    "Concept 201826: Type 2 diabetes mellitus (SNOMED 44054006, Condition, standard=S)",
+  )
+  expect(stdout).toContain("ICD10CM E11.9: concept 45576876 Type 2 diabetes mellitus without complications")
+  expect(stdout).toMatch(/Search "diabetes": \d+ matches, first 5:/)
+  expect(stdout).toContain("level 1: Diabetes mellitus (201820)")
+  expect(stdout).toContain("Maps to -> 201826 Type 2 diabetes mellitus")
+  expect(stdout).toContain("Concept 999999999: NotFoundError (not_found, request req_")
+})
+
+it("takes the server from OMOPHUB_API_URL and the key from OMOPHUB_API_KEY, with the README's permissions", async () => {
+  const key = "oh_deno_example_secret_0123456789"
+  const sandbox = await start({ keys: [{ key, name: "deno-example" }] })
+  try {
+    const permissions = [
+      "--allow-env=OMOPHUB_API_KEY,OMOPHUB_API_URL,OMOPHUB_PROFILE,OMOPHUB_CREDENTIALS_FILE,HOME,XDG_CONFIG_HOME",
+      `--allow-net=${new URL(sandbox.url).host}`, // api.omophub.com in the README
+    ]
+    const { stdout, stderr } = await runExample(
+      [],
+      { OMOPHUB_API_URL: sandbox.url, OMOPHUB_API_KEY: key },
+      permissions,
+    )
+    expect(stdout).toContain(`using ${sandbox.url}\n`)
+    expect(stdout).toContain("Concept 201826: Type 2 diabetes mellitus")
+    expect(stdout).toContain("Maps to -> 201826 Type 2 diabetes mellitus")
+    const requests = sandbox.requests()
+    expect(requests.length).toBeGreaterThanOrEqual(6)
+    expect(requests.every((request) => request.key === "deno-example")).toBe(true)
+    expect(stdout + stderr).not.toContain(key)
+  } finally {
+    await sandbox.close()
+  }
+})
+
+it("runs under Deno over a real Athena vocabulary with --vocab", async () => {
+  const { stdout } = await runExample(["--vocab", synthea], {})
+  expect(stdout).toContain(`(${synthea})`)
+  expect(stdout).toContain("Concept 201826: Type 2 diabetes mellitus")
+  expect(stdout).toContain("ICD10CM E11.9: not in this vocabulary release")
+  expect(stdout).toContain("no mapping in this vocabulary release")
+})
