@@ -6,7 +6,15 @@
 // the project's own package, so it is run once per package here.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { Application, Converter, ReflectionKind } from "typedoc"
+import {
+  Application,
+  Converter,
+  type DeclarationReflection,
+  ReflectionKind,
+  ReflectionType,
+  UnknownType,
+} from "typedoc"
+import ts from "typescript"
 
 export const docsRoot = new URL("..", import.meta.url).pathname
 export const packageNames = [
@@ -33,6 +41,8 @@ export interface DocsBuild {
   readonly failures: ReadonlyArray<ValidationFailure>
   readonly strict: boolean
 }
+
+const capital = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`
 
 const definedIn = /defined in (@omophub\/[a-z]+)\//
 
@@ -84,6 +94,41 @@ export async function buildDocs(options: { readonly emit?: boolean } = {}): Prom
       if (!child.kindOf(ReflectionKind.Module)) continue
       const name = packageNameOfModule(child.name)
       if (name !== undefined) child.name = name
+    }
+    // The method descriptor records (`resources`, `Concepts.methods`, ...) would print every
+    // descriptor's full generic type (over a megabyte of HTML for `resources`). Show their keys;
+    // the per-resource interfaces (`ConceptsApi`, ...) document the methods.
+    for (const reflection of context.project.getReflectionsByKind(ReflectionKind.Variable)) {
+      const variable = reflection as DeclarationReflection
+      if (variable.name !== "resources" && variable.name !== "methods") continue
+      if (!(variable.type instanceof ReflectionType)) continue
+      const keys = (variable.type.declaration.children ?? []).map((c) => c.name)
+      const value =
+        variable.name === "resources" ? (key: string) => `typeof ${capital(key)}.methods` : () => "Method<…>"
+      variable.type = new UnknownType(`{ ${keys.map((key) => `readonly ${key}: ${value(key)}`).join("; ")} }`)
+      variable.defaultValue = undefined
+    }
+  })
+
+  // The client resource interfaces (packages/core/src/client/PromiseApis.ts) name their types, but
+  // typedoc converts a signature from the checker's types, where schema-derived aliases such as
+  // `Concept` have lost their names and would be printed in full for every method. Convert those
+  // signatures from their written type nodes instead, so `Promise<Concept>` links to `Concept`.
+  app.converter.on(Converter.EVENT_CREATE_SIGNATURE, (context, signature, declaration) => {
+    if (
+      declaration === undefined ||
+      !ts.isMethodSignature(declaration) ||
+      !declaration.getSourceFile().fileName.endsWith("/client/PromiseApis.ts")
+    ) {
+      return
+    }
+    const scope = context.withScope(signature)
+    if (declaration.type !== undefined) {
+      signature.type = context.converter.convertType(scope, declaration.type)
+    }
+    for (const [index, parameter] of (signature.parameters ?? []).entries()) {
+      const node = declaration.parameters[index]?.type
+      if (node !== undefined) parameter.type = context.converter.convertType(scope, node)
     }
   })
 

@@ -2,7 +2,7 @@
 // and turns every check into a JUnit test case (docs/test-results/docs.xml), so `npm test` fails on
 // doc rot: an example that no longer runs, an undocumented public symbol, a type that is referenced
 // but not exported, a broken link, an {@includeCode} pointing at a missing file, an example no
-// guide includes, or a client method missing from the migration table.
+// guide includes, a client method missing from the migration table, or stale generated client interfaces.
 import { execFile } from "node:child_process"
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -17,6 +17,11 @@ import {
   summarize,
   type ValidationFailure,
 } from "./build-docs.ts"
+import {
+  target as clientApisFile,
+  render as renderClientApis,
+  resourceExamples,
+} from "./generate-client-apis.ts"
 
 interface TestCase {
   readonly name: string
@@ -111,6 +116,23 @@ const undescribedErrors = errorTags
   .filter((tag) => !errorsGuide.includes(`{@link "@omophub/core".${tag} | ${tag}}`))
   .map((tag) => `${tag} has no row in guides/14-errors.md`)
 
+// The per-resource interfaces of the clients are generated from the method descriptors.
+const staleClientApis =
+  renderClientApis() === readFileSync(clientApisFile, "utf8")
+    ? []
+    : [`${clientApisFile} is stale: run node docs/scripts/generate-client-apis.ts`]
+
+// The examples in those interfaces' doc comments call methods that exist (variants included).
+const exampleCallProblems = Object.entries(resourceExamples).flatMap(([resource, example]) =>
+  [...example.matchAll(/client\.(\w+)\.(\w+)\(/g)].flatMap(([call, onResource, name]) => {
+    const methods = (resources as Record<string, Record<string, unknown>>)[onResource ?? ""] ?? {}
+    const base = (name ?? "").replace(/(Iter|Pages|All)$/, "")
+    return onResource === resource && ((name ?? "") in methods || base in methods)
+      ? []
+      : [`the ${resource} example calls ${call}...), which does not exist`]
+  }),
+)
+
 const cases: TestCase[] = [
   {
     name: "typedoc converts every package and renders the site",
@@ -129,6 +151,11 @@ const cases: TestCase[] = [
   { name: "every docs/examples/*.ts file is included by a guide", failures: orphanedExamples },
   { name: "the migration guide lists every client method", failures: migrationProblems },
   { name: "the errors guide describes every error tag", failures: undescribedErrors },
+  {
+    name: "the client resource interfaces (PromiseApis.ts) match the method descriptors",
+    failures: staleClientApis,
+  },
+  { name: "the client resource interfaces' examples call existing methods", failures: exampleCallProblems },
   ...exampleCases,
 ]
 

@@ -38,6 +38,24 @@ export {
   defaultMaxPages,
   type PageWalkOptions,
 } from "./client/Pagination.ts"
+export type {
+  ConceptsApi,
+  ConceptsEffectApi,
+  DomainsApi,
+  DomainsEffectApi,
+  FhirApi,
+  FhirEffectApi,
+  HierarchyApi,
+  HierarchyEffectApi,
+  MappingsApi,
+  MappingsEffectApi,
+  RelationshipsApi,
+  RelationshipsEffectApi,
+  SearchApi,
+  SearchEffectApi,
+  VocabulariesApi,
+  VocabulariesEffectApi,
+} from "./client/PromiseApis.ts"
 export { createClient, OMOPHub } from "./client/PromiseClient.ts"
 // Credentials
 export { apiKeyLabel, fingerprint, InvalidApiKey, parseApiKey } from "./credentials/ApiKey.ts"

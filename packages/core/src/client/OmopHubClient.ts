@@ -32,6 +32,16 @@ import * as Vocabularies from "../resources/Vocabularies.ts"
 import type { HttpTransport } from "../runtime/HttpTransport.ts"
 import { batchConceptGet, batchFhirResolve, batchMappingMap } from "./Batching.ts"
 import { type BoundMethod, bindEffect, type EffectMethods } from "./Bind.ts"
+import type {
+  ConceptsEffectApi,
+  DomainsEffectApi,
+  FhirEffectApi,
+  HierarchyEffectApi,
+  MappingsEffectApi,
+  RelationshipsEffectApi,
+  SearchEffectApi,
+  VocabulariesEffectApi,
+} from "./PromiseApis.ts"
 
 /** Every resource's methods; adding an endpoint means adding it to its resource's `methods`. */
 export const resources = {
@@ -48,10 +58,25 @@ export const resources = {
 /** The type of `resources`: each resource's method descriptors, from which both clients' methods are typed. */
 export type Resources = typeof resources
 
-/** What the `OmopHubClient` service offers: one `EffectMethods` record per resource, plus the key's rate-limit state. */
-export type OmopHubClientShape = {
-  readonly [K in keyof Resources]: EffectMethods<Resources[K]>
-} & {
+/** What the `OmopHubClient` service offers: one named API per resource, plus the key's rate-limit state. */
+export interface OmopHubClientShape {
+  /** Concept endpoints. */
+  readonly concepts: ConceptsEffectApi
+  /** Search endpoints. */
+  readonly search: SearchEffectApi
+  /** Vocabulary endpoints. */
+  readonly vocabularies: VocabulariesEffectApi
+  /** Domain endpoints. */
+  readonly domains: DomainsEffectApi
+  /** Hierarchy endpoints. */
+  readonly hierarchy: HierarchyEffectApi
+  /** Relationship endpoints. */
+  readonly relationships: RelationshipsEffectApi
+  /** Mapping endpoints. */
+  readonly mappings: MappingsEffectApi
+  /** FHIR resolution endpoints. */
+  readonly fhir: FhirEffectApi
+  /** Rate-limit state of the client's key. */
   readonly rateLimit: {
     /** What the server last reported for the current key (after local bookkeeping), if anything. */
     readonly current: Effect.Effect<Option.Option<RateLimitSnapshot>, CredentialsError>

@@ -29,14 +29,18 @@ import { ConfigurationError, type OmopHubError } from "../Errors.ts"
 import { resolveClientConfig } from "../http/Config.ts"
 import type { RateLimitSnapshot } from "../http/RateLimitState.ts"
 import type { RequestPipeline } from "../http/RequestPipeline.ts"
-import {
-  type BoundMethod,
-  bindPromise,
-  type CallOptions,
-  type PromiseMethods,
-  type PromiseRunner,
-} from "./Bind.ts"
+import { type BoundMethod, bindPromise, type CallOptions, type PromiseRunner } from "./Bind.ts"
 import { type ClientOptions, layer, OmopHubClient, type Resources, resources } from "./OmopHubClient.ts"
+import type {
+  ConceptsApi,
+  DomainsApi,
+  FhirApi,
+  HierarchyApi,
+  MappingsApi,
+  RelationshipsApi,
+  SearchApi,
+  VocabulariesApi,
+} from "./PromiseApis.ts"
 
 export type { CallOptions }
 
@@ -64,21 +68,21 @@ export class OMOPHub {
   readonly #runtime: ManagedRuntime.ManagedRuntime<OmopHubClient | RequestPipeline, unknown>
 
   /** Concept endpoints: `get`, ... */
-  readonly concepts: PromiseMethods<Resources["concepts"]>
+  readonly concepts: ConceptsApi
   /** Search endpoints: `basic`, ... */
-  readonly search: PromiseMethods<Resources["search"]>
+  readonly search: SearchApi
   /** Vocabulary endpoints: `list`, `get`, `stats`, `concepts`, ... */
-  readonly vocabularies: PromiseMethods<Resources["vocabularies"]>
+  readonly vocabularies: VocabulariesApi
   /** Domain endpoints: `list`, `concepts`. */
-  readonly domains: PromiseMethods<Resources["domains"]>
+  readonly domains: DomainsApi
   /** Hierarchy endpoints: `get`, `ancestors`, `descendants`. */
-  readonly hierarchy: PromiseMethods<Resources["hierarchy"]>
+  readonly hierarchy: HierarchyApi
   /** Relationship endpoints: `get`, `types`. */
-  readonly relationships: PromiseMethods<Resources["relationships"]>
+  readonly relationships: RelationshipsApi
   /** Mapping endpoints: `get`, `map`. */
-  readonly mappings: PromiseMethods<Resources["mappings"]>
+  readonly mappings: MappingsApi
   /** FHIR resolution endpoints: `resolve`, `resolveBatch`, `resolveCodeableConcept`. */
-  readonly fhir: PromiseMethods<Resources["fhir"]>
+  readonly fhir: FhirApi
   /** Rate-limit state of the client's key, as learnt from response headers. */
   readonly rateLimit: {
     /** The latest snapshot, or `undefined` before any response reported one. */
