@@ -1,11 +1,16 @@
 // Client-side cost per call, without a network: the Promise client over ky with a `fetch` that
 // answers at once from memory. Isolates the SDK's own JS (pipeline, batching, decoding, ky).
 //
-//   node bench/overhead.ts   (BENCH_CALLS=20000, BENCH_BATCHING=0 to compare; --cpu-prof to profile)
-// Reports wall and CPU µs per call: on a loaded machine the CPU figure is the steadier one.
+//   node bench/overhead.ts   (BENCH_CALLS=5000 per round, BENCH_ROUNDS=7; --cpu-prof to profile;
+//                             BENCH_ONLY="sdk" etc. to run only some variants while profiling)
+// Variants run in interleaved rounds (the order alternates), so machine noise hits all of them;
+// reported are the median and the best round, in CPU and wall µs per call. On a loaded machine the
+// CPU figure is the steadier one.
 import { createClient } from "../src/index.ts"
 
-const calls = Number(process.env.BENCH_CALLS ?? 20_000)
+const calls = Number(process.env.BENCH_CALLS ?? 5000)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
+const only = process.env.BENCH_ONLY?.split(",")
 const body = JSON.stringify({
   success: true,
   data: {
@@ -29,34 +34,53 @@ const responseHeaders = {
   "ratelimit-reset": "1",
   "x-request-id": "req_bench",
 }
-const fetch = async () => new Response(body, { status: 200, headers: responseHeaders })
+const fetch = async (_input?: unknown, _init?: unknown) =>
+  new Response(body, { status: 200, headers: responseHeaders })
 
-const client = createClient({
-  apiKey: "oh_bench_key_000001",
-  baseUrl: "http://127.0.0.1:9/v1",
-  rateLimitState: "isolated",
-  batching: process.env.BENCH_BATCHING !== "0",
-  fetch,
-})
+const options = { apiKey: "oh_bench_key_000001", baseUrl: "http://127.0.0.1:9/v1", fetch } as const
+const batched = createClient({ ...options, rateLimitState: "isolated" })
+const unbatched = createClient({ ...options, rateLimitState: "isolated", batching: false })
+
+const raw = async () => {
+  const response = await fetch("http://127.0.0.1:9/v1/concepts/201826", {
+    headers: { authorization: "Bearer oh_bench_key_000001", accept: "application/json" },
+  })
+  return JSON.parse(await response.text()) as unknown
+}
+const all: Record<string, () => Promise<unknown>> = {
+  "raw fetch": raw,
+  "sdk (batching on)": () => batched.concepts.get(201826),
+  "sdk (batching off)": () => unbatched.concepts.get(201826),
+}
+const variants = Object.entries(all).filter(
+  ([name]) => only === undefined || only.some((o) => name.includes(o)),
+)
+
 const run = async (n: number, f: () => Promise<unknown>) => {
   const cpu = process.cpuUsage()
   const started = performance.now()
   for (let i = 0; i < n; i++) await f()
   const wall = ((performance.now() - started) / n) * 1000
   const used = process.cpuUsage(cpu)
-  return { wall: Math.round(wall), cpu: Math.round((used.user + used.system) / n) }
+  return { wall, cpu: (used.user + used.system) / n }
 }
-const raw = async () => {
-  const response = await fetch()
-  await response.json()
+for (const [, f] of variants) await run(3000, f)
+
+const samples = new Map<string, Array<{ wall: number; cpu: number }>>(variants.map(([name]) => [name, []]))
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? variants : [...variants].reverse()
+  for (const [name, f] of order) samples.get(name)!.push(await run(calls, f))
 }
-const sdk = () => client.concepts.get(201826)
-await run(2000, sdk)
-await run(2000, raw)
-const results: Record<string, { wall: number; cpu: number }> = {}
-for (let round = 0; round < 3; round++) {
-  results[`sdk round ${round + 1} (µs/call)`] = await run(calls, sdk)
-  results[`raw round ${round + 1} (µs/call)`] = await run(calls, raw)
+const median = (values: Array<number>) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+const table: Record<string, Record<string, number>> = {}
+for (const [name, rows] of samples) {
+  table[name] = {
+    "CPU µs/call (median round)": Math.round(median(rows.map((r) => r.cpu)) * 10) / 10,
+    "CPU µs/call (best round)": Math.round(Math.min(...rows.map((r) => r.cpu)) * 10) / 10,
+    "wall µs/call (median round)": Math.round(median(rows.map((r) => r.wall)) * 10) / 10,
+  }
 }
-console.table(results)
-await client.close()
+console.log(`${rounds} interleaved rounds of ${calls} sequential concepts.get per variant (in-memory fetch)`)
+console.table(table)
+await batched.close()
+await unbatched.close()

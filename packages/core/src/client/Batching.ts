@@ -2,7 +2,8 @@
  * Automatic batching: single-item calls made in the same tick (plus an optional short window) with
  * the same options are sent as one batch request of up to 100 items, and each caller still gets its
  * own value or its own error. A group of one is sent as the caller's own plain request, so single
- * calls are unchanged on the wire and wait no longer than one tick. Calls a batch endpoint cannot
+ * calls are unchanged on the wire; without a window, a call that is still the only one waiting once
+ * the current microtasks have run is sent at once, without waiting for the tick. Calls a batch endpoint cannot
  * express the same way (other options, an idempotency key, invalid input) are sent alone.
  *
  * - `concepts.get(id)` → `POST /concepts/batch` with `standard_only: false` (so non-standard concepts
@@ -102,32 +103,50 @@ const coalesce = (plain: BoundMethod, settings: BatchingSettings, spec: Coalesce
 }
 
 /**
- * The pre-stage for batching without a window: calls wait for the end of the current scheduler tick
- * (the same tick the resolver would wait for) in a plain map by group. A call found alone in its
- * group then runs its plain request directly, without the request/resolver machinery (a fiber and
- * a second scheduler turn per call); calls with company go on to the resolver together, in the same
- * tick, so they are batched exactly as before.
+ * The pre-stage for batching without a window: calls wait in a plain map by group, without the
+ * request/resolver machinery (a fiber and a second scheduler turn per call).
+ * - At the end of the current microtask queue, a call found ALONE (no other call waiting, in any
+ *   group) runs its plain request at once: a lone call never waits for a macrotask.
+ * - Otherwise the calls keep gathering until the end of the current scheduler tick (the same tick
+ *   the resolver would wait for). A call alone in its group then runs its plain request directly;
+ *   calls with company go on to the resolver together, in the same tick, so they are batched
+ *   exactly as before.
  */
 const gatherFirst = (
   plain: BoundMethod,
   viaResolver: (admitted: Admitted, args: ReadonlyArray<unknown>) => Effect.Effect<unknown, OmopHubError>,
 ) => {
-  let waiting: Map<string, Array<(lone: boolean) => void>> | undefined
+  type Wake = (lone: boolean) => void
+  let waiting: Map<string, Array<Wake>> | undefined
+  // Whether the end-of-tick flush is already scheduled for the current `waiting`.
+  let tickScheduled = false
+  let dispatcher: { readonly scheduleTask: (task: () => void, priority: number) => void } | undefined
   const flush = () => {
     const groups = waiting
     waiting = undefined
+    tickScheduled = false
     if (groups === undefined) return
     for (const group of groups.values()) {
       const lone = group.length === 1
       for (const wake of group) wake(lone)
     }
   }
+  const atMicrotaskEnd = () => {
+    const groups = waiting
+    if (groups === undefined || tickScheduled) return
+    let count = 0
+    for (const group of groups.values()) count += group.length
+    if (count <= 1) return flush()
+    tickScheduled = true
+    dispatcher!.scheduleTask(flush, 0)
+  }
   const gather = (group: string): Effect.Effect<boolean> =>
     Effect.withFiber((fiber) =>
       Effect.callback<boolean>((resume) => {
         if (waiting === undefined) {
           waiting = new Map()
-          fiber.currentDispatcher.scheduleTask(flush, 0)
+          dispatcher = fiber.currentDispatcher
+          queueMicrotask(atMicrotaskEnd)
         }
         const groups = waiting
         let members = groups.get(group)
@@ -135,7 +154,7 @@ const gatherFirst = (
           members = []
           groups.set(group, members)
         }
-        const wake = (lone: boolean) => resume(Effect.succeed(lone))
+        const wake: Wake = (lone) => resume(lone ? loneResult : companyResult)
         members.push(wake)
         // An interrupted caller leaves its group, so it neither counts as company nor gets woken.
         return Effect.sync(() => {
@@ -147,6 +166,8 @@ const gatherFirst = (
   return (admitted: Admitted, args: ReadonlyArray<unknown>): Effect.Effect<unknown, OmopHubError> =>
     Effect.flatMap(gather(admitted.group), (lone) => (lone ? plain(...args) : viaResolver(admitted, args)))
 }
+const loneResult = Effect.succeed(true)
+const companyResult = Effect.succeed(false)
 
 /** Whether the descriptor accepts the input (issues are left for the plain call to report). */
 const valid = (encode: (check: Checker) => EncodedInput): boolean => {
@@ -174,6 +195,10 @@ const missingConcept = (conceptId: number, reason: string | null | undefined) =>
     retryable: false,
   })
 
+// What the general path below derives for a call without options (JSON drops the undefined keys).
+const noShared = { includeRelationships: undefined, includeSynonyms: undefined, vocabRelease: undefined }
+const noOptionsGroup = JSON.stringify(noShared)
+
 /** `concepts.get` with automatic batching into `POST /concepts/batch`. */
 export const batchConceptGet = (
   pipeline: RequestPipelineShape,
@@ -186,6 +211,7 @@ export const batchConceptGet = (
       const o = (options ?? {}) as Record<string, unknown>
       const input = { conceptId: conceptId as number, options: o as Concepts.GetConceptOptions }
       if (!valid((check) => Concepts.get.encode(input, check))) return undefined
+      if (options === undefined) return { group: noOptionsGroup, item: { conceptId, shared: noShared } }
       for (const [key, value] of Object.entries(o)) {
         if (!conceptKeys.has(key) && value !== undefined && value !== false) return undefined
       }

@@ -168,6 +168,8 @@ const splitKeys = <const Keys extends ReadonlyArray<string>>(
   return { options: Object.keys(rest).length === 0 ? undefined : rest, taken: taken as never }
 }
 
+const noCallOptions = { options: undefined } as const
+
 /** Splits the per-call keys (`signal`, `idempotencyKey`) off a method's trailing options object. */
 export const splitCallOptions = (
   options: unknown,
@@ -178,6 +180,8 @@ export const splitCallOptions = (
   readonly rawSignal?: unknown
   readonly idempotencyKey?: string
 } => {
+  // The common call has no options object at all.
+  if (options === undefined) return noCallOptions
   const { options: rest, taken } = splitKeys(options, callKeys)
   return {
     options: rest,

@@ -65,35 +65,46 @@ const readHeaders = (headers: Headers): Record<string, string> => {
   return record
 }
 
-// ky's policies, all off: the request pipeline owns retries, timeouts and status handling.
-const kyPolicies = { retry: 0, timeout: false, throwHttpErrors: false } as const
-
 /** A transport that sends through ky and the given (or global) fetch. */
-export const makeKyTransport = (options: KyTransportOptions = {}): HttpTransportShape => ({
-  send: (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
-    Effect.tryPromise({
-      // The `signal` parameter must be declared: Effect only creates an AbortController for
-      // callbacks that take one, and it is what aborts the fetch on interruption. It is handed to
-      // fetch itself (not to ky, which would combine it with its own through `AbortSignal.any` on
-      // every call); ky's own signal only serves its timeout, which is off.
-      try: async (signal: AbortSignal): Promise<TransportResponse> => {
-        const response = await ky(request.url, {
-          ...kyPolicies,
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          fetch: (input, init) =>
-            options.fetch
-              ? options.fetch(input, { ...init, signal })
-              : globalThis.fetch(input, { ...init, signal }),
-        })
-        const body = await response.text()
-        return { status: response.status, headers: readHeaders(response.headers), body }
-      },
-      catch: (error) =>
-        new TransportFailure({ description: describeFailure(error, request.headers.authorization) }),
-    }),
-})
+export const makeKyTransport = (options: KyTransportOptions = {}): HttpTransportShape => {
+  const custom = options.fetch
+  const send = async (request: TransportRequest, signal: AbortSignal): Promise<TransportResponse> => {
+    // The `signal` is handed to fetch itself (not to ky, which would combine it with its own
+    // through `AbortSignal.any` on every call); ky's own signal only serves its timeout, which is off.
+    const fetch = (input: Request | URL | string, init?: RequestInit) =>
+      custom === undefined
+        ? globalThis.fetch(input, init === undefined ? { signal } : { ...init, signal })
+        : custom(input, init === undefined ? { signal } : { ...init, signal })
+    // ky's policies, all off (the request pipeline owns retries, timeouts and status handling).
+    // Options ky would only fill with its defaults are left out: ky merges every key it is given.
+    const response = await ky(
+      request.url,
+      request.method === "GET" && request.body === undefined
+        ? { retry: 0, timeout: false, throwHttpErrors: false, headers: request.headers, fetch }
+        : {
+            retry: 0,
+            timeout: false,
+            throwHttpErrors: false,
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            fetch,
+          },
+    )
+    const body = await response.text()
+    return { status: response.status, headers: readHeaders(response.headers), body }
+  }
+  return {
+    send: (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
+      Effect.tryPromise({
+        // The `signal` parameter must be declared: Effect only creates an AbortController for
+        // callbacks that take one, and it is what aborts the fetch on interruption.
+        try: (signal: AbortSignal) => send(request, signal),
+        catch: (error) =>
+          new TransportFailure({ description: describeFailure(error, request.headers.authorization) }),
+      }),
+  }
+}
 
 /** The `HttpTransport` layer backed by ky. */
 export const layer = (options: KyTransportOptions = {}): Layer.Layer<HttpTransport> =>

@@ -59,6 +59,13 @@ export interface RateLimitGate {
     effect: Effect.Effect<A, E, R>,
     options?: PermitOptions,
   ) => Effect.Effect<A, E | RateLimitError, R | RateLimitStore>
+  /** `withPermit` with the store given rather than looked up (the pipeline's per-attempt path). */
+  readonly withPermitIn: <A, E, R>(
+    store: RateLimitStoreShape,
+    fingerprint: string,
+    effect: Effect.Effect<A, E, R>,
+    options?: PermitOptions,
+  ) => Effect.Effect<A, E | RateLimitError, R>
 }
 
 const positiveOr = (value: number | undefined, fallback: number) =>
@@ -172,26 +179,31 @@ export const makeRateLimitGate = (options: RateLimitGateOptions = {}): RateLimit
 
   // The common case, a budget with room (or one known to be untracked), goes straight to `effect`.
   const admit = <A, E, R>(
+    store: RateLimitStoreShape,
     fingerprint: string,
     effect: Effect.Effect<A, E, R>,
     permit: PermitOptions | undefined,
-  ): Effect.Effect<A, E | RateLimitError, R | RateLimitStore> =>
-    Effect.flatMap(Effect.service(RateLimitStore), (store) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.flatMap(store.reserve(fingerprint, now), (reservation) =>
-          reservation._tag === "Granted" || (reservation._tag === "Unknown" && probed.has(fingerprint))
-            ? effect
-            : admitSlowly(fingerprint, store, reservation, effect, permit),
-        ),
+  ): Effect.Effect<A, E | RateLimitError, R> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.flatMap(store.reserve(fingerprint, now), (reservation) =>
+        reservation._tag === "Granted" || (reservation._tag === "Unknown" && probed.has(fingerprint))
+          ? effect
+          : admitSlowly(fingerprint, store, reservation, effect, permit),
       ),
+    )
+
+  const withPermitIn: RateLimitGate["withPermitIn"] = (store, fingerprint, effect, permit) =>
+    permits.withPermit(
+      spacingMs === 0
+        ? admit(store, fingerprint, effect, permit)
+        : Effect.andThen(pace, admit(store, fingerprint, effect, permit)),
     )
 
   return {
     withPermit: (fingerprint, effect, permit) =>
-      permits.withPermit(
-        spacingMs === 0
-          ? admit(fingerprint, effect, permit)
-          : Effect.andThen(pace, admit(fingerprint, effect, permit)),
+      Effect.flatMap(Effect.service(RateLimitStore), (store) =>
+        withPermitIn(store, fingerprint, effect, permit),
       ),
+    withPermitIn,
   }
 }

@@ -18,7 +18,6 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as PubSub from "effect/PubSub"
 import * as Stream from "effect/Stream"
 import { parseRateLimitReset, parseRetryAfter } from "./RetryAfter.ts"
 
@@ -168,29 +167,58 @@ export interface RateLimitStoreShape {
 
 interface MemoryEntry {
   snapshot: RateLimitSnapshot | undefined
-  readonly pubsub: PubSub.PubSub<RateLimitSnapshot>
+  /** One per `changes` subscriber, offering to its buffer (plain callbacks: no PubSub in browser bundles). */
+  readonly subscribers: Set<(snapshot: RateLimitSnapshot) => void>
 }
 
 /** A fresh in-memory store (its own state; for tests or deliberately isolated clients). */
 export const makeMemoryStore = (): RateLimitStoreShape => {
   const entries = new Map<string, MemoryEntry>()
   const entryFor = (fingerprint: string): Effect.Effect<MemoryEntry> =>
-    Effect.suspend(() => {
+    Effect.sync(() => {
       const existing = entries.get(fingerprint)
-      if (existing !== undefined) return Effect.succeed(existing)
-      // Sliding: a slow subscriber only ever needs the newest numbers; replay hands it the latest.
-      return Effect.map(PubSub.sliding<RateLimitSnapshot>({ capacity: 16, replay: 1 }), (pubsub) => {
-        const raced = entries.get(fingerprint)
-        if (raced !== undefined) return raced
-        const entry: MemoryEntry = { snapshot: undefined, pubsub }
-        entries.set(fingerprint, entry)
-        return entry
-      })
+      if (existing !== undefined) return existing
+      const entry: MemoryEntry = { snapshot: undefined, subscribers: new Set() }
+      entries.set(fingerprint, entry)
+      return entry
     })
+  // The snapshot is written at once (no yield between a reservation's read and its write); the
+  // subscribers hear of it when the returned effect runs.
   const store = (entry: MemoryEntry, next: RateLimitSnapshot) => {
     entry.snapshot = next
-    return PubSub.publish(entry.pubsub, next)
+    return Effect.sync(() => {
+      for (const subscriber of entry.subscribers) subscriber(next)
+    })
   }
+  // Each subscriber first gets the latest snapshot, then every change. Its buffer slides (the
+  // newest 16): a slow subscriber only ever needs the newest numbers. Plain callbacks rather than a
+  // PubSub or Queue keep those modules out of browser bundles.
+  const subscribe = (entry: MemoryEntry): Stream.Stream<RateLimitSnapshot> =>
+    Stream.unwrap(
+      Effect.sync(() => {
+        const buffer: Array<RateLimitSnapshot> = entry.snapshot === undefined ? [] : [entry.snapshot]
+        let wake: (() => void) | undefined
+        const subscriber = (snapshot: RateLimitSnapshot) => {
+          buffer.push(snapshot)
+          if (buffer.length > 16) buffer.shift()
+          const waiting = wake
+          wake = undefined
+          waiting?.()
+        }
+        entry.subscribers.add(subscriber)
+        const next = Effect.callback<RateLimitSnapshot>((resume) => {
+          const take = () => resume(Effect.succeed(buffer.shift()!))
+          if (buffer.length > 0) return take()
+          wake = take
+          return Effect.sync(() => {
+            wake = undefined
+          })
+        })
+        return Stream.fromEffectRepeat(next).pipe(
+          Stream.ensuring(Effect.sync(() => entry.subscribers.delete(subscriber))),
+        )
+      }),
+    )
   return {
     get: (fingerprint) =>
       Effect.map(entryFor(fingerprint), (entry) => Option.fromUndefinedOr(entry.snapshot)),
@@ -201,8 +229,7 @@ export const makeMemoryStore = (): RateLimitStoreShape => {
         const { reservation, next } = reserveSnapshot(entry.snapshot, nowMs)
         return next === undefined ? Effect.succeed(reservation) : Effect.as(store(entry, next), reservation)
       }),
-    changes: (fingerprint) =>
-      Stream.unwrap(Effect.map(entryFor(fingerprint), (entry) => Stream.fromPubSub(entry.pubsub))),
+    changes: (fingerprint) => Stream.unwrap(Effect.map(entryFor(fingerprint), subscribe)),
   }
 }
 

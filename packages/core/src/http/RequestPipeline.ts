@@ -24,9 +24,11 @@ import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Tracer from "effect/Tracer"
 import { Credentials, type ResolvedCredential } from "../credentials/Credentials.ts"
 import {
   type AuthenticationError,
@@ -178,201 +180,250 @@ export const makeRequestPipeline: Effect.Effect<
       )
     })
 
+  // The default Clock, against which each call's Clock is compared: with it, the call's budget is
+  // one plain timer; with another (a TestClock) it is Effect's own `timeoutOrElse` on that Clock.
+  const defaultClock = Context.get(Context.empty(), Clock.Clock)
+
+  /**
+   * Runs `program` under the call's budget: when `timeoutMs` passes first, `program` is interrupted
+   * (which aborts the fetch in flight) and the call fails with `onTimeout()`. Interrupting the call
+   * interrupts `program` the same way. One child fiber and one timer, instead of a race of two
+   * fibers and a sleeping one.
+   */
+  const withBudget = <A>(
+    fiber: Fiber.Fiber<unknown, unknown>,
+    program: Effect.Effect<A, OmopHubError>,
+    onTimeout: () => OmopHubError,
+  ): Effect.Effect<A, OmopHubError> => {
+    if (fiber.getRef(Clock.Clock) !== defaultClock) {
+      return Effect.timeoutOrElse(program, {
+        duration: config.timeoutMs,
+        orElse: () => Effect.fail(onTimeout()),
+      })
+    }
+    return Effect.callback<A, OmopHubError>((resume) => {
+      // Started at once, in this fiber's context (services, span, references); it is not a child
+      // in Effect's sense, so its end and its interruption are handled here explicitly.
+      const child = Effect.runForkWith(fiber.context)(program)
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const stopObserving = child.addObserver((exit) => {
+        if (timer !== undefined) clearTimeout(timer)
+        timer = undefined
+        resume(exit)
+      })
+      if (child.pollUnsafe() !== undefined) return
+      timer = setTimeout(() => {
+        timer = undefined
+        stopObserving()
+        // The error is built once the program has stopped, so it reports the attempts made.
+        resume(
+          Effect.andThen(
+            Fiber.interrupt(child),
+            Effect.suspend(() => Effect.fail(onTimeout())),
+          ),
+        )
+      }, config.timeoutMs)
+      return Effect.suspend(() => {
+        if (timer !== undefined) clearTimeout(timer)
+        timer = undefined
+        return Fiber.interrupt(child)
+      })
+    })
+  }
+
   const execute = <Input, Data, Output, Item = never>(
     operation: Operation<Input, Data, Output, Item>,
     input: Input,
     options?: RequestOptions,
   ): Effect.Effect<Output, OmopHubError> =>
-    Effect.suspend(() => {
+    Effect.withFiber((fiber) => {
       const {
         id,
         spanName,
         spanOptions,
         decode: decodeEnvelope,
       } = factsFor(operation as unknown as Operation<never, unknown, unknown, unknown>)
+      // Spans only matter to a tracing backend: with Effect's native tracer (nothing installed) no
+      // one can observe them, so neither the span nor its attributes are made.
+      const traced = fiber.getRef(Tracer.Tracer) !== Tracer.nativeTracer
       // Per-call facts for the span and the errors; plain variables, written by the attempts below.
       let attempts = 0
       let lastStatus: number | undefined
       let lastRequestId: string | undefined
       let cacheOutcome: "hit" | "miss" | undefined
 
-      // Written as flatMap chains rather than generators: this runs on every call.
-      const program = Effect.suspend((): Effect.Effect<Output, OmopHubError> => {
-        const check = makeChecker()
-        const encoded = operation.encode(input, check)
-        const idempotencyProblem = checkIdempotencyKey(options?.idempotencyKey)
-        if (idempotencyProblem !== undefined) check.report("idempotencyKey", idempotencyProblem)
-        if (check.issues.length > 0) return Effect.fail(validationError(id, check.issues))
-        const built = buildRequest(config.baseUrl, operation.path, encoded, queryDefaults)
-        if ("issues" in built) return Effect.fail(validationError(id, built.issues))
-
-        const idempotencyKey = options?.idempotencyKey
-        const headers: Record<string, string> =
-          built.body === undefined && idempotencyKey === undefined ? baseHeaders : { ...baseHeaders }
-        if (built.body !== undefined) headers["content-type"] = "application/json"
-        if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey
-
-        const toConnectionError = (failure: TransportFailure) =>
-          new ConnectionError({
-            message: `${id}: no complete response from the API (${failure.description})`,
-            operation: id,
-            causeDescription: failure.description,
-            retryable: true,
-          })
-
-        return Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
-          const deadline = startedAt + config.timeoutMs
-
-          // What one attempt does once the gate lets it through: send, record, classify.
-          const sendOnce = (credential: ResolvedCredential): Effect.Effect<TransportResponse, OmopHubError> =>
-            Effect.suspend(() => {
-              attempts++
-              // Built here, at the last moment, and handed only to the transport.
-              const request = {
-                method: operation.method,
-                url: built.url,
-                headers: { ...headers, authorization: `Bearer ${Redacted.value(credential.key)}` },
-                body: built.body,
-              }
-              return Effect.flatMap(Effect.mapError(transport.send(request), toConnectionError), (response) =>
-                Effect.flatMap(Clock.currentTimeMillis, (now) => {
-                  lastStatus = response.status
-                  lastRequestId = response.headers["x-request-id"]
-                  const snapshot = readRateLimitHeaders(response.headers, now, response.status)
-                  const error = classifyResponse({
-                    status: response.status,
-                    headers: response.headers,
-                    body: response.body,
-                    operation: id,
-                    nowMs: now,
-                    secret: Redacted.value(credential.key),
-                  })
-                  const logged = Effect.andThen(
-                    Effect.logDebug("omophub response", {
-                      operation: id,
-                      route: operation.path,
-                      attempt: attempts,
-                      status: response.status,
-                      requestId: lastRequestId,
-                    }),
-                    error === undefined ? Effect.succeed(response) : Effect.fail(error),
-                  )
-                  return snapshot === undefined
-                    ? logged
-                    : Effect.andThen(store.update(credential.fingerprint, snapshot), logged)
-                }),
-              )
-            })
-
-          const attempt = (credential: ResolvedCredential) =>
-            gate
-              .withPermit(credential.fingerprint, sendOnce(credential), { deadline, operation: id })
-              .pipe(Effect.provideService(RateLimitStore, store))
-
-          const send = (credential: ResolvedCredential) =>
-            retrying(attempt(credential), {
-              maxRetries: config.maxRetries,
-              request: {
-                method: operation.method,
-                safeToReplay: operation.safeToReplay,
-                hasIdempotencyKey: idempotencyKey !== undefined,
-              },
-              deadline,
-              maxServerWaitMs: config.maxRetryAfterMs,
-              rateLimitResetMs: Effect.gen(function* () {
-                const snapshot = yield* store.get(credential.fingerprint)
-                const resetAt = Option.getOrUndefined(snapshot)?.resetAt
-                if (resetAt === undefined) return undefined
-                return Math.max(0, resetAt - (yield* Clock.currentTimeMillis))
+      const finish = (effect: Effect.Effect<Output, OmopHubError>): Effect.Effect<Output, OmopHubError> =>
+        traced
+          ? effect.pipe(
+              Effect.onExit(() => {
+                const attributes: Record<string, unknown> = { "omophub.attempts": attempts }
+                if (cacheOutcome !== undefined) attributes["omophub.cache"] = cacheOutcome
+                if (lastStatus !== undefined) attributes["http.response.status_code"] = lastStatus
+                if (lastRequestId !== undefined) attributes["omophub.request_id"] = lastRequestId
+                return Effect.annotateCurrentSpan(attributes)
               }),
-              onRetry: (info) =>
-                Effect.logDebug("omophub retry", {
-                  operation: id,
-                  route: operation.path,
-                  retry: info.attempt,
-                  delayMs: info.delayMs,
-                  after: info.error._tag,
-                }),
-            })
-
-          const decode = (status: number, body: string): Effect.Effect<Output, OmopHubError> => {
-            const decoded = decodeEnvelope(body, { operation: id, status, requestId: lastRequestId })
-            if (Exit.isFailure(decoded)) return Exit.failCause(decoded.cause)
-            return Effect.sync(() => {
-              const meta: ResponseMeta = decoded.value.meta
-              lastRequestId ??= meta.request_id
-              return operation.output(decoded.value.data as Data, meta)
-            })
-          }
-
-          return Effect.flatMap(credentials.get, (credential) => {
-            const fetched = send(credential).pipe(
-              Effect.catchIf(isRejectedKey, (rejected) =>
-                // Key rotation: one fresh lookup and, if it gave another key, one replay. Never a loop.
-                Effect.gen(function* () {
-                  yield* credentials.invalidate(credential.fingerprint)
-                  const fresh = yield* credentials.get
-                  if (fresh.fingerprint === credential.fingerprint) return yield* Effect.fail(rejected)
-                  yield* Effect.logDebug("omophub key rejected; retrying once with the refreshed key", {
-                    operation: id,
-                  })
-                  return yield* send(fresh)
-                }),
-              ),
+              Effect.withSpan(spanName, spanOptions, traceOptions),
             )
-            if (cache === undefined) {
-              return Effect.flatMap(fetched, (response) => decode(response.status, response.body))
-            }
+          : effect
 
-            const key = JSON.stringify([
-              credential.fingerprint,
-              operation.method,
-              built.url,
-              built.body ?? null,
-            ])
-            return Effect.flatMap(cache.lookup(key), (hit) => {
-              if (hit !== undefined) {
-                cacheOutcome = "hit"
-                return decode(hit.status, hit.body)
-              }
-              cacheOutcome = "miss"
-              const pinned = new URL(built.url).searchParams.has("vocab_release")
-              return sharedFlight(
-                key,
-                Effect.gen(function* () {
-                  const response = yield* fetched
-                  const output = yield* decode(response.status, response.body)
-                  // Stored only once decoded: errors, including undecodable bodies, are never cached.
-                  yield* cache.save(key, { status: response.status, body: response.body }, pinned)
-                  return output
-                }),
-              )
+      // Validation and request building are synchronous: done here, before any fiber or timer.
+      // (A throw from a descriptor's encode becomes a defect of the call, as any throw in a fiber.)
+      const check = makeChecker()
+      const encoded = operation.encode(input, check)
+      const idempotencyKey = options?.idempotencyKey
+      const idempotencyProblem = checkIdempotencyKey(idempotencyKey)
+      if (idempotencyProblem !== undefined) check.report("idempotencyKey", idempotencyProblem)
+      if (check.issues.length > 0) return finish(Effect.fail(validationError(id, check.issues)))
+      const built = buildRequest(config.baseUrl, operation.path, encoded, queryDefaults)
+      if ("issues" in built) return finish(Effect.fail(validationError(id, built.issues)))
+
+      const headers: Record<string, string> =
+        built.body === undefined && idempotencyKey === undefined ? baseHeaders : { ...baseHeaders }
+      if (built.body !== undefined) headers["content-type"] = "application/json"
+      if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey
+
+      const toConnectionError = (failure: TransportFailure) =>
+        new ConnectionError({
+          message: `${id}: no complete response from the API (${failure.description})`,
+          operation: id,
+          causeDescription: failure.description,
+          retryable: true,
+        })
+
+      const clock = fiber.getRef(Clock.Clock)
+      const deadline = clock.currentTimeMillisUnsafe() + config.timeoutMs
+      const permitOptions = { deadline, operation: id }
+
+      // What one attempt does once the gate lets it through: send, record, classify.
+      const sendOnce = (credential: ResolvedCredential): Effect.Effect<TransportResponse, OmopHubError> =>
+        Effect.suspend(() => {
+          attempts++
+          // Built here, at the last moment, and handed only to the transport.
+          const request = {
+            method: operation.method,
+            url: built.url,
+            headers: { ...headers, authorization: `Bearer ${Redacted.value(credential.key)}` },
+            body: built.body,
+          }
+          return Effect.flatMap(Effect.mapError(transport.send(request), toConnectionError), (response) => {
+            const now = clock.currentTimeMillisUnsafe()
+            lastStatus = response.status
+            lastRequestId = response.headers["x-request-id"]
+            const snapshot = readRateLimitHeaders(response.headers, now, response.status)
+            const error = classifyResponse({
+              status: response.status,
+              headers: response.headers,
+              body: response.body,
+              operation: id,
+              nowMs: now,
+              secret: Redacted.value(credential.key),
             })
+            const logged = Effect.andThen(
+              Effect.logDebug("omophub response", {
+                operation: id,
+                route: operation.path,
+                attempt: attempts,
+                status: response.status,
+                requestId: lastRequestId,
+              }),
+              error === undefined ? Effect.succeed(response) : Effect.fail(error),
+            )
+            return snapshot === undefined
+              ? logged
+              : Effect.andThen(store.update(credential.fingerprint, snapshot), logged)
           })
+        })
+
+      const attempt = (credential: ResolvedCredential) =>
+        gate.withPermitIn(store, credential.fingerprint, sendOnce(credential), permitOptions)
+
+      const retryRequest = {
+        method: operation.method,
+        safeToReplay: operation.safeToReplay,
+        hasIdempotencyKey: idempotencyKey !== undefined,
+      }
+      const send = (credential: ResolvedCredential) =>
+        retrying(attempt(credential), {
+          maxRetries: config.maxRetries,
+          request: retryRequest,
+          deadline,
+          maxServerWaitMs: config.maxRetryAfterMs,
+          rateLimitResetMs: Effect.gen(function* () {
+            const snapshot = yield* store.get(credential.fingerprint)
+            const resetAt = Option.getOrUndefined(snapshot)?.resetAt
+            if (resetAt === undefined) return undefined
+            return Math.max(0, resetAt - (yield* Clock.currentTimeMillis))
+          }),
+          onRetry: (info) =>
+            Effect.logDebug("omophub retry", {
+              operation: id,
+              route: operation.path,
+              retry: info.attempt,
+              delayMs: info.delayMs,
+              after: info.error._tag,
+            }),
+        })
+
+      const decode = (status: number, body: string): Effect.Effect<Output, OmopHubError> => {
+        const decoded = decodeEnvelope(body, { operation: id, status, requestId: lastRequestId })
+        if (Exit.isFailure(decoded)) return Exit.failCause(decoded.cause)
+        return Effect.sync(() => {
+          const meta: ResponseMeta = decoded.value.meta
+          lastRequestId ??= meta.request_id
+          return operation.output(decoded.value.data as Data, meta)
+        })
+      }
+
+      const program = Effect.flatMap(credentials.get, (credential): Effect.Effect<Output, OmopHubError> => {
+        const fetched = Effect.catchIf(send(credential), isRejectedKey, (rejected) =>
+          // Key rotation: one fresh lookup and, if it gave another key, one replay. Never a loop.
+          Effect.gen(function* () {
+            yield* credentials.invalidate(credential.fingerprint)
+            const fresh = yield* credentials.get
+            if (fresh.fingerprint === credential.fingerprint) return yield* Effect.fail(rejected)
+            yield* Effect.logDebug("omophub key rejected; retrying once with the refreshed key", {
+              operation: id,
+            })
+            return yield* send(fresh)
+          }),
+        )
+        if (cache === undefined) {
+          return Effect.flatMap(fetched, (response) => decode(response.status, response.body))
+        }
+
+        const key = JSON.stringify([credential.fingerprint, operation.method, built.url, built.body ?? null])
+        return Effect.flatMap(cache.lookup(key), (hit) => {
+          if (hit !== undefined) {
+            cacheOutcome = "hit"
+            return decode(hit.status, hit.body)
+          }
+          cacheOutcome = "miss"
+          const pinned = new URL(built.url).searchParams.has("vocab_release")
+          return sharedFlight(
+            key,
+            Effect.gen(function* () {
+              const response = yield* fetched
+              const output = yield* decode(response.status, response.body)
+              // Stored only once decoded: errors, including undecodable bodies, are never cached.
+              yield* cache.save(key, { status: response.status, body: response.body }, pinned)
+              return output
+            }),
+          )
         })
       })
 
-      return program.pipe(
-        Effect.timeoutOrElse({
-          duration: config.timeoutMs,
-          orElse: () =>
-            Effect.fail(
-              new TimeoutError({
-                message: `${id}: no result within the ${config.timeoutMs} ms budget (${attempts} attempt${attempts === 1 ? "" : "s"})`,
-                timeoutMs: config.timeoutMs,
-                operation: id,
-                retryable: false,
-              }),
-            ),
-        }),
-        Effect.onExit(() => {
-          const attributes: Record<string, unknown> = { "omophub.attempts": attempts }
-          if (cacheOutcome !== undefined) attributes["omophub.cache"] = cacheOutcome
-          if (lastStatus !== undefined) attributes["http.response.status_code"] = lastStatus
-          if (lastRequestId !== undefined) attributes["omophub.request_id"] = lastRequestId
-          return Effect.annotateCurrentSpan(attributes)
-        }),
-        Effect.withSpan(spanName, spanOptions, traceOptions),
+      return finish(
+        withBudget(
+          fiber,
+          program,
+          () =>
+            new TimeoutError({
+              message: `${id}: no result within the ${config.timeoutMs} ms budget (${attempts} attempt${attempts === 1 ? "" : "s"})`,
+              timeoutMs: config.timeoutMs,
+              operation: id,
+              retryable: false,
+            }),
+        ),
       )
     })
 
