@@ -17,5 +17,7 @@ case "$task" in
     node scripts/test-summary.ts || status=1
     exit "$status"
     ;;
-  *) echo "usage: scripts/dev.sh demo|test" >&2; exit 2 ;;
+  # `pnpm bench`: the SDK benchmarks (bench/), figures as ratios; extra flags go through (--smoke, --only ...).
+  bench) node bench/src/main.ts "$@" ;;
+  *) echo "usage: scripts/dev.sh demo|test|bench" >&2; exit 2 ;;
 esac
