@@ -86,14 +86,35 @@ export const okJson = (
   dataJson: string,
   pagination?: PaginationMeta,
   status = 200,
-): Response => respond(c, status, `{"success":true,"data":${dataJson},"meta":${metaJson(c, pagination)}}`)
+): Response =>
+  okJsonPaged(c, dataJson, pagination === undefined ? undefined : JSON.stringify(pagination), status)
+
+/** `okJson` with the pagination meta already serialised (`JSON.stringify(pagination)`). */
+export const okJsonPaged = (
+  c: Context<SandboxEnv>,
+  dataJson: string,
+  paginationJson: string | undefined,
+  status = 200,
+): Response => respond(c, status, `{"success":true,"data":${dataJson},"meta":${metaJson(c, paginationJson)}}`)
 
 /** `JSON.stringify(meta(c, pagination))`, assembled by hand for the hot path. */
-const metaJson = (c: Context<SandboxEnv>, pagination?: PaginationMeta): string =>
+const metaJson = (c: Context<SandboxEnv>, paginationJson: string | undefined): string =>
   // Request ids and ISO timestamps never need escaping; the release name might.
-  `{"request_id":"${c.get("requestId")}","timestamp":"${isoNow()}","vocab_release":${JSON.stringify(c.get("release").name)}${
-    pagination === undefined ? "" : `,"pagination":${JSON.stringify(pagination)}`
+  `{"request_id":"${c.get("requestId")}","timestamp":"${isoNow()}","vocab_release":${releaseNameJson(c.get("release").name)}${
+    paginationJson === undefined ? "" : `,"pagination":${paginationJson}`
   }}`
+
+let lastReleaseName = ""
+let lastReleaseNameJson = '""'
+
+/** `JSON.stringify(name)`, remembered for the last name (nearly every request names the same release). */
+const releaseNameJson = (name: string): string => {
+  if (name !== lastReleaseName) {
+    lastReleaseNameJson = JSON.stringify(name)
+    lastReleaseName = name
+  }
+  return lastReleaseNameJson
+}
 
 export class ApiFailure extends Error {
   readonly status: number

@@ -11,6 +11,11 @@ export interface SandboxBindings {
     /** Closes the connection at once, mid-response or not. */
     destroy(error?: Error): void
   }
+  /**
+   * The request's header name/value pairs as received (Node's `rawHeaders`). The request log keeps
+   * these instead of the request's `Headers`; without them it keeps the `Headers`.
+   */
+  readonly rawHeaders?: ReadonlyArray<string>
 }
 
 /**

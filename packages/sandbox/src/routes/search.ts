@@ -12,11 +12,13 @@ import {
   tokenJaccardPrepared,
 } from "../data/Scoring.ts"
 import { searchIndexOf } from "../data/SearchIndex.ts"
-import { addResponseHeader, ok, okJson, validationError } from "../http/Envelope.ts"
+import { addResponseHeader, ok, okJsonPaged, validationError } from "../http/Envelope.ts"
+import { LruCache } from "../http/LruCache.ts"
 import {
   type BodyFields,
   bodyOrQueryPage,
   missingRequiredField,
+  type PageRequest,
   QueryParams,
   queryPage,
   readJsonBody,
@@ -101,18 +103,27 @@ const facets = (items: ReadonlyArray<Ranked>) => {
 }
 
 /**
- * The search result as JSON text: the page's rows reuse each concept's cached row JSON (the rows
- * are most of the bytes), the rest is serialised as usual. Same bytes as serialising the objects.
+ * A search answer as JSON text, split around `processing_time_ms` (the one field that differs
+ * between two identical searches): `head` + milliseconds + `tail` is the `data` payload. The page's
+ * rows reuse each concept's cached row JSON (the rows are most of the bytes). Same bytes as
+ * serialising the objects.
  */
-const searchPayloadJson = (
+interface SearchPayload {
+  readonly head: string
+  readonly tail: string
+  /** `JSON.stringify(pagination)`, for the envelope's meta. */
+  readonly paginationJson: string
+}
+
+const searchPayload = (
   release: VocabularyRelease,
   text: string,
   ranked: ReadonlyArray<Ranked>,
-  page: Ranked[],
+  pageRequest: PageRequest,
   includeSynonyms: boolean,
-  startedAt: number,
-): string => {
-  const rows = page.map(({ concept, match }) => {
+): SearchPayload => {
+  const { items, pagination } = paginate(ranked, pageRequest)
+  const rows = items.map(({ concept, match }) => {
     const row = conceptRowJson(concept)
     const score = JSON.stringify(match.score)
     const synonyms = includeSynonyms
@@ -122,17 +133,61 @@ const searchPayloadJson = (
     return `${row.slice(0, -1)},"score":${score},"relevance_score":${score}${synonyms}}`
   })
   const facetsJson = JSON.stringify(facets(ranked))
-  const searchMetadata = {
-    query: text,
-    total_results: ranked.length,
-    processing_time_ms: Math.round(performance.now() - startedAt),
-    query_enhanced: false,
+  // The key order of `search_metadata`: query, total_results, processing_time_ms, query_enhanced.
+  return {
+    head: `{"concepts":[${rows.join(",")}],"facets":${facetsJson},"search_metadata":{"query":${JSON.stringify(text)},"total_results":${ranked.length},"processing_time_ms":`,
+    tail: `,"query_enhanced":false}}`,
+    paginationJson: JSON.stringify(pagination),
   }
-  return `{"concepts":[${rows.join(",")}],"facets":${facetsJson},"search_metadata":${JSON.stringify(searchMetadata)}}`
+}
+
+const respondWithSearch = (c: Context<SandboxEnv>, payload: SearchPayload, startedAt: number) =>
+  okJsonPaged(
+    c,
+    `${payload.head}${Math.round(performance.now() - startedAt)}${payload.tail}`,
+    payload.paginationJson,
+  )
+
+/**
+ * Basic-search answers per release, keyed by the raw query string: the answer is a function of the
+ * release and the query parameters alone, so an identical request reuses the work (only the
+ * request id, timestamp and processing time are fresh). Failed requests are never stored. An answer
+ * is stored the second time its query string is seen (`seen` remembers only the strings), so a
+ * stream of never-repeated searches does not keep kilobytes per request alive for nothing.
+ */
+interface BasicSearchCache {
+  readonly answers: LruCache<SearchPayload>
+  readonly seen: LruCache<true>
+}
+
+const basicSearchCaches = new WeakMap<VocabularyRelease, BasicSearchCache>()
+
+const basicSearchCache = (release: VocabularyRelease): BasicSearchCache => {
+  let cache = basicSearchCaches.get(release)
+  if (cache === undefined) {
+    cache = {
+      // 256 answers, at most ~8 M characters in all (one page of 1000 rows is ~0.4 M).
+      answers: new LruCache<SearchPayload>(256, 8_000_000),
+      seen: new LruCache<true>(1024, 1_000_000),
+    }
+    basicSearchCaches.set(release, cache)
+  }
+  return cache
+}
+
+/** The raw query string of the request URL (without `?`), or "" when it has none. */
+const rawQueryString = (url: string): string => {
+  const mark = url.indexOf("?")
+  return mark === -1 ? "" : url.slice(mark + 1)
 }
 
 const getSearchConcepts = (c: Context<SandboxEnv>) => {
   const startedAt = performance.now()
+  const release = c.get("release")
+  const cache = basicSearchCache(release)
+  const key = rawQueryString(c.req.url)
+  const cached = cache.answers.get(key)
+  if (cached !== undefined) return respondWithSearch(c, cached, startedAt)
   const query = new QueryParams(c)
   const text = query.requiredString("query", queryLength)
   const filter: ConceptFilter = {
@@ -149,14 +204,15 @@ const getSearchConcepts = (c: Context<SandboxEnv>) => {
   const sortBy = query.choice("sort_by", sortFields, "relevance")
   const sortOrder = query.optionalChoice("sort_order", ["asc", "desc"])
   const page = queryPage(query, { defaultSize: 20, maxSize: 1000 })
-  const release = c.get("release")
   const ranked = sortRanked(
     rankLexical(release, text, filter, exactMatch).filter((item) => item.match.score >= minScore),
     sortBy,
     sortOrder,
   )
-  const { items, pagination } = paginate(ranked, page)
-  return okJson(c, searchPayloadJson(release, text, ranked, items, includeSynonyms, startedAt), pagination)
+  const payload = searchPayload(release, text, ranked, page, includeSynonyms)
+  if (cache.seen.get(key) === undefined) cache.seen.set(key, true, key.length)
+  else cache.answers.set(key, payload, key.length + payload.head.length + payload.paginationJson.length)
+  return respondWithSearch(c, payload, startedAt)
 }
 
 interface RelationshipFilter {
@@ -213,8 +269,7 @@ const postSearchAdvanced = async (c: Context<SandboxEnv>) => {
     "relevance",
     undefined,
   )
-  const { items, pagination } = paginate(ranked, page)
-  return okJson(c, searchPayloadJson(release, text, ranked, items, false, startedAt), pagination)
+  return respondWithSearch(c, searchPayload(release, text, ranked, page, false), startedAt)
 }
 
 /** `GET /search/suggest`: `{ query, suggestions: [{ suggestion: Concept, ... }] }`, not paged. */

@@ -185,6 +185,7 @@ export class FaultQueue {
 
   /** Takes one use of the first fault matching the request, if any. */
   take(method: string, path: string): FaultSpec | undefined {
+    if (this.#pending.length === 0) return undefined
     const upper = method.toUpperCase()
     const index = this.#pending.findIndex(
       (f) => (f.matcher.method === undefined || f.matcher.method === upper) && f.matcher.test(path),

@@ -3,8 +3,9 @@
  * client really sent. Authorization values are redacted before they leave the log.
  *
  * Recording is cheap on purpose: a `RequestRecord` keeps references to what the request already
- * holds (URL string, headers object, body text) and only parses, copies and redacts them when
- * someone reads the log, so a busy sandbox pays almost nothing for it.
+ * holds (URL string, headers — on Node the raw name/value pairs, not the request — and body text)
+ * and only parses, copies and redacts them when someone reads the log, so a busy sandbox pays
+ * almost nothing for it.
  */
 import type { FaultKind } from "./Faults.ts"
 
@@ -59,22 +60,48 @@ export class RequestRecord {
   readonly id: string
   readonly method: string
   readonly url: string
-  readonly headers: Headers
   readonly body: string
   readonly receivedAtMs: number
   status: number | null = null
   fault: FaultKind | undefined = undefined
   key: string | undefined = undefined
   durationMs: number | undefined = undefined
+  /** The request's `Headers`, or its raw name/value pairs (kept instead of the request on Node). */
+  #headers: Headers | ReadonlyArray<string>
 
-  /** Made by the app for each incoming request. */
-  constructor(id: string, method: string, url: string, headers: Headers, body: string, receivedAtMs: number) {
+  /**
+   * Made by the app for each incoming request. `headers` may be the raw name/value pairs as
+   * received (Node's `rawHeaders`): the log then holds a few strings per entry instead of the whole
+   * request object, which keeps a busy sandbox's garbage collector quiet.
+   */
+  constructor(
+    id: string,
+    method: string,
+    url: string,
+    headers: Headers | ReadonlyArray<string>,
+    body: string,
+    receivedAtMs: number,
+  ) {
     this.id = id
     this.method = method
     this.url = url
-    this.headers = headers
+    this.#headers = headers
     this.body = body
     this.receivedAtMs = receivedAtMs
+  }
+
+  /** The request headers, as the app saw them. */
+  get headers(): Headers {
+    const headers = this.#headers
+    if (!Array.isArray(headers)) return headers as Headers
+    // What a Fetch runtime builds from raw pairs (HTTP/2 pseudo-headers are not headers).
+    const built = new Headers()
+    for (let index = 0; index + 1 < headers.length; index += 2) {
+      const name = headers[index]!
+      if (!name.startsWith(":")) built.append(name, headers[index + 1]!)
+    }
+    this.#headers = built
+    return built
   }
 
   /** Path as received (the URL parser's view, as clients see it), without the query string. */
