@@ -65,6 +65,8 @@ const closedError = (message: string) => new ConfigurationError({ message, retry
  */
 export class OMOPHub {
   #closed = false
+  /** How to end each `rateLimit.changes()` iteration that has started and not ended (for `close()`). */
+  readonly #iterations = new Set<() => Promise<IteratorResult<RateLimitSnapshot>>>()
   readonly #runtime: ManagedRuntime.ManagedRuntime<OmopHubClient | RequestPipeline, unknown>
 
   /** Concept endpoints: `get`, ... */
@@ -87,7 +89,11 @@ export class OMOPHub {
   readonly rateLimit: {
     /** The latest snapshot, or `undefined` before any response reported one. */
     readonly current: (options?: CallOptions) => Promise<RateLimitSnapshot | undefined>
-    /** The latest snapshot and each change; stop with `break` (or `return()` on the iterator). */
+    /**
+     * The latest snapshot and each change; stop with `break` (or `return()` on the iterator, which
+     * also ends a `next()` still pending: it resolves `{ done: true }`). `close()` ends every iteration
+     * the same way; starting one on a closed client rejects with a `ConfigurationError`.
+     */
     readonly changes: () => AsyncIterable<RateLimitSnapshot>
   }
 
@@ -103,15 +109,33 @@ export class OMOPHub {
     }
     this.#runtime = ManagedRuntime.make(layer(options))
     const client = Effect.service(OmopHubClient)
+    // The client service, kept after the first call resolved it: later calls skip the service
+    // lookup and the closures around it. Calls still run on the runtime (so `close()` interrupts them),
+    // and until the runtime has been built every call goes through it (so a layer error still
+    // rejects every call the same way).
+    let service: Effect.Success<typeof client> | undefined
     const runner =
       (resource: keyof Resources): PromiseRunner =>
-      (effect, signal) =>
-        this.#run(
-          Effect.flatMap(client, (c) =>
-            effect(c[resource] as unknown as Readonly<Record<string, BoundMethod>>),
-          ),
-          signal,
-        )
+      (effect, signal) => {
+        if (service === undefined) {
+          return this.#run(
+            Effect.flatMap(client, (c) => {
+              service = c
+              return effect(c[resource] as unknown as Readonly<Record<string, BoundMethod>>)
+            }),
+            signal,
+          )
+        }
+        try {
+          return this.#run(
+            effect(service[resource] as unknown as Readonly<Record<string, BoundMethod>>),
+            signal,
+          )
+        } catch (defect) {
+          // What the same throw inside the runtime would have rejected with.
+          return Promise.reject(defect)
+        }
+      }
     this.concepts = bindPromise(resources.concepts, runner("concepts"))
     this.search = bindPromise(resources.search, runner("search"))
     this.vocabularies = bindPromise(resources.vocabularies, runner("vocabularies"))
@@ -121,6 +145,8 @@ export class OMOPHub {
     this.mappings = bindPromise(resources.mappings, runner("mappings"))
     this.fhir = bindPromise(resources.fhir, runner("fhir"))
     const runtime = this.#runtime
+    const iterations = this.#iterations
+    const done: IteratorResult<RateLimitSnapshot> = { done: true, value: undefined }
     this.rateLimit = {
       current: (options) =>
         this.#run(
@@ -128,28 +154,61 @@ export class OMOPHub {
           options?.signal,
         ),
       changes: () => ({
-        [Symbol.asyncIterator]: () => {
+        [Symbol.asyncIterator]: (): AsyncIterator<RateLimitSnapshot> => {
+          // `ended`: `return()` was called or the client closed; from then on `next()` answers done.
+          // It is checked again after every await, so a `next()` that was waiting for the runtime when
+          // the iteration ended subscribes to nothing.
+          let ended = false
           let inner: AsyncIterator<RateLimitSnapshot> | undefined
-          const start = async () => {
-            const context = await runtime.context()
+          const end = async (): Promise<IteratorResult<RateLimitSnapshot>> => {
+            ended = true
+            iterations.delete(end)
+            const current = inner
+            inner = undefined
+            // Ending the inner iterator interrupts its pending `next()` (which then answers done) and
+            // removes the store subscriber.
+            if (current?.return !== undefined) await current.return()
+            return done
+          }
+          const start = async (): Promise<AsyncIterator<RateLimitSnapshot> | undefined> => {
+            if (inner !== undefined) return inner
+            if (this.#closed) throw closedError("This client is closed; create a new one")
+            iterations.add(end)
+            let context: Awaited<ReturnType<typeof runtime.context>>
+            try {
+              context = await runtime.context()
+            } catch (error) {
+              if (ended) return undefined
+              throw error
+            }
+            if (ended) return undefined
             inner ??= Stream.toAsyncIterableWith(
               Stream.unwrap(Effect.map(client, (c) => c.rateLimit.changes)),
               context,
             )[Symbol.asyncIterator]()
-            return inner as AsyncIterator<RateLimitSnapshot>
+            return inner
           }
           return {
-            next: async () => (await start()).next(),
-            return: async () => (inner?.return ? inner.return() : { done: true, value: undefined }),
+            next: async () => {
+              if (ended) return done
+              const iterator = await start()
+              return iterator === undefined ? done : iterator.next()
+            },
+            return: end,
           }
         },
       }),
     }
   }
 
-  /** Releases the client's resources (background credential refreshes). Calls after this fail. */
-  close(): Promise<void> {
+  /**
+   * Releases the client's resources (background credential refreshes). Calls after this fail, a call
+   * in flight rejects with a `ConfigurationError`, and every `rateLimit.changes()` iteration ends: a
+   * pending `next()` resolves `{ done: true }` (a `for await` loop simply finishes).
+   */
+  async close(): Promise<void> {
     this.#closed = true
+    await Promise.allSettled(Array.from(this.#iterations, (end) => end()))
     return this.#runtime.dispose()
   }
 

@@ -3,8 +3,8 @@
  * store that shares it between every client of a process that uses the same key.
  *
  * The store is keyed by a key *fingerprint* (never the key). Its two writes are:
- * - `update`: merge what a response reported (`mergeSnapshot`): within the same window `remaining`
- *   never goes back up, because responses to earlier requests can arrive after later sends;
+ * - `update`: merge what a response reported (`mergeSnapshot`): while the stored window is open,
+ *   `remaining` never goes back up, because responses to earlier requests can arrive after later sends;
  * - `reserve`: the gate's atomic check-and-decrement before a send (`reserveSnapshot`), so that
  *   concurrent callers share the remaining budget instead of all going at once.
  * Both are pure functions over a snapshot, exported so that another store (one shared by several
@@ -19,7 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { parseRateLimitReset, parseRetryAfter } from "./RetryAfter.ts"
+import { epochMillisThreshold, parseRateLimitReset, parseRetryAfter } from "./RetryAfter.ts"
 
 /** What the client knows about one key's rate-limit window; every number is optional because servers report different subsets. */
 export interface RateLimitSnapshot {
@@ -46,10 +46,16 @@ const leadingInteger = (value: string | undefined): number | undefined => {
   return Number.isSafeInteger(n) ? n : undefined
 }
 
+const wholeSeconds = /^\s*\d+\s*$/
+
 /**
  * The rate-limit numbers a response carries, or `undefined` when it has none. Reads
  * `ratelimit-limit/remaining/reset/window`, falling back to the `x-ratelimit-*` names (header names in
  * lower case). For a 429 (pass `status`), `remaining` defaults to 0 and the reset to `Retry-After`.
+ *
+ * The reset, in whole seconds from when the server handled the request, is counted from `nowMs`
+ * (when the response arrived), so a server that rounds up (as the sandbox does) gives a time no
+ * earlier than the window's real end; a reset of 0 is read as "within a second" (see below).
  */
 export const readRateLimitHeaders = (
   headers: Readonly<Record<string, string>>,
@@ -59,8 +65,20 @@ export const readRateLimitHeaders = (
   const header = (name: string) => headers[`ratelimit-${name}`] ?? headers[`x-ratelimit-${name}`]
   const limit = leadingInteger(header("limit"))
   let remaining = leadingInteger(header("remaining"))
-  let resetMs = parseRateLimitReset(header("reset"), nowMs)
+  const reset = header("reset")
+  let resetMs = parseRateLimitReset(reset, nowMs)
   const windowSeconds = leadingInteger(header("window"))
+  // A reset in whole seconds that is already reached (`0`, or an epoch second not after now) comes
+  // from a server that rounds down: its window ends within the next second, not now. Ending the
+  // window locally at once would let a burst through while the server's window is still full.
+  if (
+    resetMs === 0 &&
+    reset !== undefined &&
+    wholeSeconds.test(reset) &&
+    Number(reset) < epochMillisThreshold
+  ) {
+    resetMs = 1000
+  }
   if (status === 429) {
     remaining ??= 0
     resetMs ??= parseRetryAfter(headers["retry-after"], nowMs)
@@ -79,10 +97,18 @@ const minDefined = (a: number | undefined, b: number | undefined) =>
   a === undefined ? b : b === undefined ? a : Math.min(a, b)
 
 /**
- * The snapshot after `observed` arrives on top of `previous`. A report for a later window (its reset
- * more than half a window after the stored one), or any report once the stored window has ended,
- * replaces the stored state. A report for the same window keeps the lower `remaining` and the later
- * reset: the server's count may not yet include requests this process already sent.
+ * The snapshot after `observed` arrives on top of `previous`. Once the stored window has ended
+ * (its reset at or before the report's arrival), the report replaces the stored state. While it is
+ * still open, the report is merged into it, keeping the lower `remaining` and the later reset —
+ * whatever reset the report gives:
+ * - a report's `remaining` is the server's count when *that* request arrived; the requests this
+ *   process sent after it (still in flight) are not in it, so it must never raise the local count;
+ * - a reset in whole seconds (`ratelimit-reset: 1`) only bounds the window's end from above
+ *   (anything up to a second, counted from when the response arrived), so a report whose reset
+ *   lies well after the stored one is no proof of a later window: a slow response to a request of
+ *   the same window says the same. Treating it as a fresh window (as this once did, for a reset more
+ *   than half a window later) let the gate send requests the server then refused with 429.
+ * A fresh window is taken up by `reserveSnapshot` when the stored reset passes.
  */
 export const mergeSnapshot = (
   previous: RateLimitSnapshot | undefined,
@@ -90,8 +116,6 @@ export const mergeSnapshot = (
 ): RateLimitSnapshot => {
   if (previous?.resetAt === undefined || observed.resetAt === undefined) return observed
   if (previous.resetAt <= observed.observedAt) return observed
-  const windowMs = observed.windowMs ?? previous.windowMs ?? defaultWindowMs
-  if (observed.resetAt > previous.resetAt + windowMs / 2) return observed
   return {
     ...observed,
     remaining: minDefined(previous.remaining, observed.remaining),
@@ -117,10 +141,10 @@ const unknown: Reservation = { _tag: "Unknown" }
  * - nothing known about `remaining`: unknown, nothing recorded;
  * - window still open (`resetAt` in the future): granted and `remaining` decremented when it is above
  *   0, else exhausted until `resetAt`;
- * - window over and `limit` known: the window is rolled forward locally (by whole `windowMs`, default
- *   1 s) with `remaining = limit - 1` — the server would grant a fresh window too, and this keeps a
- *   crowd of callers that waited for the reset from all going at once; window over, limit unknown:
- *   unknown;
+ * - window over and `limit` known: the window is rolled forward locally (to a whole number of
+ *   `windowMs`, default 1 s, after the old reset, and at least `windowMs` after `nowMs`) with
+ *   `remaining = limit - 1` — the server would grant a fresh window too, and this keeps a crowd of
+ *   callers that waited for the reset from all going at once; window over, limit unknown: unknown;
  * - no reset known: granted (decrementing `remaining` while positive): without a time to wait for,
  *   the server decides.
  */
@@ -144,7 +168,11 @@ export const reserveSnapshot = (
   if (snapshot.limit === undefined) return { reservation: unknown, next: undefined }
   const windowMs = snapshot.windowMs ?? defaultWindowMs
   const windowsPassed = Math.floor((nowMs - resetAt) / windowMs) + 1
-  const rolled = { ...snapshot, resetAt: resetAt + windowsPassed * windowMs }
+  // A server whose window starts with the first request after the last one ended (a fixed window
+  // per key, like the sandbox's) ends the new window no earlier than `nowMs + windowMs`: never
+  // assume an earlier end, even after an idle spell (windows aligned to the clock end earlier, which
+  // only costs part of one window).
+  const rolled = { ...snapshot, resetAt: Math.max(resetAt + windowsPassed * windowMs, nowMs + windowMs) }
   return snapshot.limit > 0
     ? { reservation: granted, next: { ...rolled, remaining: snapshot.limit - 1 } }
     : { reservation: { _tag: "Exhausted", resetAt: rolled.resetAt }, next: { ...rolled, remaining: 0 } }
@@ -174,62 +202,72 @@ interface MemoryEntry {
 /** A fresh in-memory store (its own state; for tests or deliberately isolated clients). */
 export const makeMemoryStore = (): RateLimitStoreShape => {
   const entries = new Map<string, MemoryEntry>()
-  const entryFor = (fingerprint: string): Effect.Effect<MemoryEntry> =>
-    Effect.sync(() => {
-      const existing = entries.get(fingerprint)
-      if (existing !== undefined) return existing
-      const entry: MemoryEntry = { snapshot: undefined, subscribers: new Set() }
-      entries.set(fingerprint, entry)
-      return entry
-    })
-  // The snapshot is written at once (no yield between a reservation's read and its write); the
-  // subscribers hear of it when the returned effect runs.
-  const store = (entry: MemoryEntry, next: RateLimitSnapshot) => {
+  const entryFor = (fingerprint: string): MemoryEntry => {
+    const existing = entries.get(fingerprint)
+    if (existing !== undefined) return existing
+    const entry: MemoryEntry = { snapshot: undefined, subscribers: new Set() }
+    entries.set(fingerprint, entry)
+    return entry
+  }
+  // Writes the snapshot and tells every subscriber in the same synchronous step: no fiber can yield
+  // or be interrupted between a write and its report, so subscribers hear of changes in the order
+  // they were made and never miss one. Without subscribers (the common case) it is a plain write.
+  const store = (entry: MemoryEntry, next: RateLimitSnapshot): void => {
     entry.snapshot = next
-    return Effect.sync(() => {
-      for (const subscriber of entry.subscribers) subscriber(next)
-    })
+    if (entry.subscribers.size === 0) return
+    for (const subscriber of entry.subscribers) subscriber(next)
   }
   // Each subscriber first gets the latest snapshot, then every change. Its buffer slides (the
   // newest 16): a slow subscriber only ever needs the newest numbers. Plain callbacks rather than a
-  // PubSub or Queue keep those modules out of browser bundles.
-  const subscribe = (entry: MemoryEntry): Stream.Stream<RateLimitSnapshot> =>
+  // PubSub or Queue keep those modules out of browser bundles. The callback is added and its removal
+  // registered in one uninterruptible step (`acquireRelease` in the stream's own scope, which
+  // `Stream.unwrap` provides), so a consumer interrupted at any point leaves no subscriber behind.
+  const subscribe = (fingerprint: string): Stream.Stream<RateLimitSnapshot> =>
     Stream.unwrap(
-      Effect.sync(() => {
-        const buffer: Array<RateLimitSnapshot> = entry.snapshot === undefined ? [] : [entry.snapshot]
-        let wake: (() => void) | undefined
-        const subscriber = (snapshot: RateLimitSnapshot) => {
-          buffer.push(snapshot)
-          if (buffer.length > 16) buffer.shift()
-          const waiting = wake
-          wake = undefined
-          waiting?.()
-        }
-        entry.subscribers.add(subscriber)
-        const next = Effect.callback<RateLimitSnapshot>((resume) => {
-          const take = () => resume(Effect.succeed(buffer.shift()!))
-          if (buffer.length > 0) return take()
-          wake = take
-          return Effect.sync(() => {
-            wake = undefined
-          })
-        })
-        return Stream.fromEffectRepeat(next).pipe(
-          Stream.ensuring(Effect.sync(() => entry.subscribers.delete(subscriber))),
-        )
-      }),
+      Effect.map(
+        Effect.acquireRelease(
+          Effect.sync(() => {
+            const entry = entryFor(fingerprint)
+            const buffer: Array<RateLimitSnapshot> = entry.snapshot === undefined ? [] : [entry.snapshot]
+            let wake: (() => void) | undefined
+            const subscriber = (snapshot: RateLimitSnapshot) => {
+              buffer.push(snapshot)
+              if (buffer.length > 16) buffer.shift()
+              const waiting = wake
+              wake = undefined
+              waiting?.()
+            }
+            entry.subscribers.add(subscriber)
+            const next = Effect.callback<RateLimitSnapshot>((resume) => {
+              const take = () => resume(Effect.succeed(buffer.shift()!))
+              if (buffer.length > 0) return take()
+              wake = take
+              return Effect.sync(() => {
+                wake = undefined
+              })
+            })
+            return { entry, subscriber, next }
+          }),
+          ({ entry, subscriber }) => Effect.sync(() => entry.subscribers.delete(subscriber)),
+        ),
+        ({ next }) => Stream.fromEffectRepeat(next),
+      ),
     )
   return {
-    get: (fingerprint) =>
-      Effect.map(entryFor(fingerprint), (entry) => Option.fromUndefinedOr(entry.snapshot)),
+    get: (fingerprint) => Effect.sync(() => Option.fromUndefinedOr(entryFor(fingerprint).snapshot)),
     update: (fingerprint, snapshot) =>
-      Effect.flatMap(entryFor(fingerprint), (entry) => store(entry, mergeSnapshot(entry.snapshot, snapshot))),
-    reserve: (fingerprint, nowMs) =>
-      Effect.flatMap(entryFor(fingerprint), (entry) => {
-        const { reservation, next } = reserveSnapshot(entry.snapshot, nowMs)
-        return next === undefined ? Effect.succeed(reservation) : Effect.as(store(entry, next), reservation)
+      Effect.sync(() => {
+        const entry = entryFor(fingerprint)
+        store(entry, mergeSnapshot(entry.snapshot, snapshot))
       }),
-    changes: (fingerprint) => Stream.unwrap(Effect.map(entryFor(fingerprint), subscribe)),
+    reserve: (fingerprint, nowMs) =>
+      Effect.sync(() => {
+        const entry = entryFor(fingerprint)
+        const { reservation, next } = reserveSnapshot(entry.snapshot, nowMs)
+        if (next !== undefined) store(entry, next)
+        return reservation
+      }),
+    changes: subscribe,
   }
 }
 

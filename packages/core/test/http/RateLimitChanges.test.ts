@@ -12,8 +12,8 @@
 // `Set.prototype.add` for the store's callbacks (functions named `subscriber`) and reads the sizes
 // of the sets they were added to. It is restored when the test ends.
 //
-// Tests marked `.fails` pin defects found in this review (see the comment on each): they pass while
-// the defect is there; drop `.fails` once it is fixed.
+// Tests whose comment starts "Was a defect" pin defects found in a review (once marked `.fails`),
+// now fixed in RateLimitState.ts / PromiseClient.ts.
 import { assert, describe, it } from "@effect/vitest"
 import { type Sandbox, start } from "@omophub/sandbox"
 import * as Deferred from "effect/Deferred"
@@ -29,7 +29,7 @@ import {
   type RateLimitStoreShape,
   type Reservation,
 } from "../../src/http/RateLimitState.ts"
-import { createClient } from "../../src/index.ts"
+import { ConfigurationError, createClient } from "../../src/index.ts"
 
 const fp = "fingerprint-changes"
 
@@ -172,11 +172,11 @@ describe("changes: the latest snapshot first, then every change", () => {
     }),
   )
 
-  // DEFECT: `store` writes the snapshot at once but tells subscribers in the Effect it returns, a
-  // later step. When the writer yields in between (an automatic yield after MaxOpsBeforeYield
+  // Was a defect: `store` wrote the snapshot at once but told subscribers in the Effect it returned, a
+  // later step (now both happen in one synchronous step). When the writer yields in between (an automatic yield after MaxOpsBeforeYield
   // operations, 2048 by default; forced here with 1), a later change is delivered first and the
   // subscriber is left with a stale snapshot: it ends on remaining 9 while the store holds 8.
-  it.effect.fails("changes are delivered in the order they were written, even if the writer yields", () =>
+  it.effect("changes are delivered in the order they were written, even if the writer yields", () =>
     Effect.gen(function* () {
       const tracker = yield* trackSubscribers
       const store = makeMemoryStore()
@@ -191,9 +191,9 @@ describe("changes: the latest snapshot first, then every change", () => {
     }),
   )
 
-  // DEFECT (same cause): a reservation interrupted between its write and its notification (e.g. a
+  // Was a defect (same cause): a reservation interrupted between its write and its notification (e.g. a
   // request cancelled right then) changes the store but is never reported.
-  it.effect.fails("a reservation that took effect is reported even if its fiber is interrupted", () =>
+  it.effect("a reservation that took effect is reported even if its fiber is interrupted", () =>
     Effect.gen(function* () {
       const tracker = yield* trackSubscribers
       const store = makeMemoryStore()
@@ -334,12 +334,12 @@ describe("changes: the subscriber is removed when the consumer stops", () => {
     }),
   )
 
-  // DEFECT: `subscribe` adds the callback in `Stream.unwrap(Effect.sync(...))` and removes it with
-  // `Stream.ensuring` on the inner stream, whose finalizer is only registered some operations later
+  // Was a defect: `subscribe` added the callback in `Stream.unwrap(Effect.sync(...))` and removes it with
+  // `Stream.ensuring` on the inner stream, whose finalizer was only registered some operations later
   // (7 with MaxOpsBeforeYield = 1). A consumer interrupted in that window leaves its callback in the
   // set for good. Registering the removal together with the add (`Effect.acquireRelease` inside
   // `Stream.unwrap`, which provides the stream's scope) closes the window.
-  it.effect.fails("a consumer interrupted right after it subscribed leaves no subscriber", () =>
+  it.effect("a consumer interrupted right after it subscribed leaves no subscriber", () =>
     Effect.gen(function* () {
       const tracker = yield* trackSubscribers
       const store = makeMemoryStore()
@@ -471,10 +471,10 @@ describe("Promise API: client.rateLimit.changes() over the sandbox", () => {
     }
   })
 
-  // DEFECT (src/client/PromiseClient.ts, not RateLimitState): `return()` before the first `next()`
-  // has settled finds no inner iterator yet and answers done without cancelling; that `next()` then
-  // subscribes and resolves with a value, and the subscription stays until `return()` is called again.
-  itAsync.fails(
+  // Was a defect (src/client/PromiseClient.ts): `return()` before the first `next()` had settled found
+  // no inner iterator yet and answered done without cancelling; that `next()` then subscribed and
+  // resolved with a value, and the subscription stayed until `return()` was called again.
+  itAsync(
     "return() while the first next() is pending ends the iteration and leaves no subscriber",
     async () => {
       const tracker = installTracker()
@@ -486,8 +486,73 @@ describe("Promise API: client.rateLimit.changes() over the sandbox", () => {
         expect(await iterator.return?.()).toEqual({ done: true, value: undefined })
         expect(await pending).toEqual({ done: true, value: undefined })
         expect(tracker.live()).toBe(0)
+        expect(await iterator.next()).toEqual({ done: true, value: undefined })
+        expect(tracker.live()).toBe(0)
       } finally {
         await iterator.return?.()
+        tracker.restore()
+        await client.close()
+      }
+    },
+  )
+
+  itAsync("return() while a later next() waits for a change ends it and unsubscribes", async () => {
+    const tracker = installTracker()
+    const client = newClient()
+    const iterator = client.rateLimit.changes()[Symbol.asyncIterator]()
+    try {
+      await client.concepts.get(201826)
+      expect((await iterator.next()).done).toBe(false)
+      expect(tracker.live()).toBe(1)
+      const pending = iterator.next() // nothing changes: it waits
+      expect(await iterator.return?.()).toEqual({ done: true, value: undefined })
+      expect(await pending).toEqual({ done: true, value: undefined })
+      expect(tracker.live()).toBe(0)
+    } finally {
+      tracker.restore()
+      await client.close()
+    }
+  })
+
+  /** `promise`'s outcome, or "hung" if it has not settled after a generous bound (a hang guard only). */
+  const settled = <A>(promise: Promise<A>) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const guard = new Promise<"hung">((resolve) => {
+      timer = setTimeout(() => resolve("hung"), 20_000)
+    })
+    return Promise.race([
+      promise.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      guard,
+    ]).finally(() => clearTimeout(timer))
+  }
+
+  // close() ends every iteration (documented on `OMOPHub.close`): a pending next() resolves done, the
+  // way a `for await` loop over a finished stream ends; a new iteration on the closed client rejects
+  // with the ConfigurationError that every call on a closed client rejects with.
+  itAsync(
+    "close() while next() waits (subscribed or not yet) settles it as done; later ones too",
+    async () => {
+      const tracker = installTracker()
+      const client = newClient()
+      try {
+        await client.concepts.get(201826)
+        const subscribed = client.rateLimit.changes()[Symbol.asyncIterator]()
+        expect((await subscribed.next()).done).toBe(false)
+        const waiting = subscribed.next() // subscribed, waiting for a change
+        const starting = client.rateLimit.changes()[Symbol.asyncIterator]().next() // not subscribed yet
+        const closing = client.close()
+        expect(await settled(waiting)).toEqual({ value: { done: true, value: undefined } })
+        expect(await settled(starting)).toEqual({ value: { done: true, value: undefined } })
+        await closing
+        expect(tracker.live()).toBe(0)
+        expect(await subscribed.next()).toEqual({ done: true, value: undefined })
+        const late = await settled(client.rateLimit.changes()[Symbol.asyncIterator]().next())
+        expect(late !== "hung" && "error" in late ? late.error : late).toBeInstanceOf(ConfigurationError)
+        expect(tracker.live()).toBe(0)
+      } finally {
         tracker.restore()
         await client.close()
       }
