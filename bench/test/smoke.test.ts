@@ -81,11 +81,20 @@ describe("pnpm bench --smoke", () => {
 
   it.each(["node", "deno", "bun"])("measures start-up in %s", (runtime) => {
     numeric(`startup.${runtime}.ratio`)
+    numeric(`startup.${runtime}.extra_ms`)
+    numeric(`startup.${runtime}.sources_extra_ms`)
+  })
+
+  it("measures the default credential chain's start-up cost in node", () => {
+    numeric("startup.node.default_chain_env_extra_ms")
+    numeric("startup.node.default_chain_file_extra_ms")
   })
 
   it("measures memory while streaming pages", () => {
     numeric("memory.sdk.peak_rss_growth")
     numeric("memory.raw.peak_rss_growth")
+    numeric("memory.sdk_vs_raw.peak_rss_extra")
+    numeric("memory.sdk.heap_after_gc_growth")
   })
 
   it("measures bundle size, or says it could not", () => {

@@ -16,10 +16,13 @@ export const runtimeVersion = (): string =>
       ? (globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno
       : process.versions.node) ?? "unknown"
 
-/** The runtime's own adapter: @omophub/node, @omophub/deno or @omophub/bun. */
+/**
+ * The runtime's own adapter: @omophub/node, @omophub/deno or @omophub/bun, or the module at
+ * `OMOPHUB_BENCH_SDK` when set (a path, e.g. a one-file bundle of the adapter).
+ */
 export const loadSdk = (): Promise<Sdk> => {
   // A computed specifier: each runtime loads only its own adapter.
-  const specifier = `@omophub/${runtime}`
+  const specifier = process.env.OMOPHUB_BENCH_SDK || `@omophub/${runtime}`
   return import(specifier) as Promise<Sdk>
 }
 

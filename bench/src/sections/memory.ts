@@ -31,6 +31,7 @@ export const runMemory = async (url: string, key: string, mode: Mode): Promise<S
     vocabularyId: standardVocabulary,
     items,
     warmUpItems: mode === "full" ? 5_000 : 500,
+    // 1000 is the most `GET /vocabularies/{id}/concepts` allows per page (the API contract).
     pageSize: mode === "full" ? 1000 : 100,
   }
   const run = async (variant: "sdk" | "raw") =>
@@ -59,6 +60,16 @@ export const runMemory = async (url: string, key: string, mode: Mode): Promise<S
       value: raw.peakRssGrowthMiB,
       unit: "MiB",
       note: `plain fetch of the same pages; heap peak +${raw.peakHeapGrowthMiB} MiB`,
+    },
+    "memory.sdk_vs_raw.peak_rss_extra": {
+      value: Math.round((sdk.peakRssGrowthMiB - raw.peakRssGrowthMiB) * 10) / 10,
+      unit: "MiB",
+      note: "SDK peak RSS growth minus the raw walk's, same run (negative: the SDK peaked lower)",
+    },
+    "memory.sdk.heap_after_gc_growth": {
+      value: sdk.heapAfterGcGrowthMiB,
+      unit: "MiB",
+      note: `heap after the walk and a GC, minus the baseline (raw: ${raw.heapAfterGcGrowthMiB} MiB); RSS after GC +${sdk.rssAfterGcGrowthMiB} MiB (raw +${raw.rssAfterGcGrowthMiB})`,
     },
     "memory.sdk_vs_raw.heap_peak_ratio": {
       value: ratio(sdk.peakHeapGrowthMiB, raw.peakHeapGrowthMiB),

@@ -21,6 +21,7 @@ import {
   type Pager,
   type PageState,
   type PageWalkOptions,
+  pageItemsIterator,
   pageStream,
 } from "./Pagination.ts"
 
@@ -313,9 +314,28 @@ export const bindPromise = <M extends Record<string, AnyMethod>>(
         for await (const step of walk(args)()) yield step.output
       },
     })
+    // Items straight from the page held (see `pageItemsIterator`), not through a second generator.
     bound[`${name}Iter`] = (...args: ReadonlyArray<unknown>) => ({
-      async *[Symbol.asyncIterator]() {
-        for await (const step of walk(args)()) yield* step.items
+      [Symbol.asyncIterator]() {
+        const signal = signalOf(args)
+        let pager: Pager<unknown, unknown> | undefined
+        let state: PageState | undefined
+        return pageItemsIterator(async () => {
+          if (pager === undefined) {
+            const walker = await run(
+              (effects) => pagerFor(name, m, effects[name] as BoundMethod, args, false),
+              signal,
+            )
+            pager = walker.pager
+            state = pager.start
+          }
+          if (state === undefined) return undefined
+          const current: Pager<unknown, unknown> = pager
+          const at: PageState = state
+          const step = await run(() => current.step(at), signal)
+          state = step.next
+          return step.items
+        })
       },
     })
     bound[`${name}All`] = (...args: ReadonlyArray<unknown>) =>

@@ -85,6 +85,30 @@ export interface PagerOptions<Output, Item> {
   readonly maxPages: number
 }
 
+/**
+ * A compact fingerprint of a page's items, to spot a server serving the same page again: the item
+ * count and two independent 32-bit FNV-1a hashes of each item's JSON, folded in order. Only this
+ * short string is kept until the next page (not the page's JSON, which would stay alive, and be
+ * promoted to the old generation, for the whole next request).
+ */
+const fingerprint = (items: ReadonlyArray<unknown>): string | undefined => {
+  if (items.length === 0) return undefined
+  let a = 0x811c9dc5
+  let b = 0x01000193 ^ items.length
+  for (const item of items) {
+    const text = JSON.stringify(item) ?? "undefined"
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      a = Math.imul(a ^ code, 0x01000193)
+      b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15)
+    }
+    // An item boundary, so that ["ab","c"] and ["a","bc"] differ.
+    a = Math.imul(a ^ 0x1e, 0x01000193)
+    b = Math.imul(b ^ 0x1e, 0x5bd1e995) ^ (b >>> 15)
+  }
+  return `${items.length}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`
+}
+
 const paginationOf = (output: unknown): Pagination | undefined => {
   if (typeof output !== "object" || output === null) return undefined
   const pagination = (output as { readonly pagination?: unknown }).pagination
@@ -118,7 +142,7 @@ export const makePager = <Output, Item>(options: PagerOptions<Output, Item>): Pa
     return Effect.flatMap(options.fetchPage(state.page), (output) => {
       const items = options.pageItems(output)
       const pagination = paginationOf(output)
-      const signature = items.length === 0 ? undefined : JSON.stringify(items)
+      const signature = fingerprint(items)
       if (signature !== undefined && signature === state.previousItems) {
         return Effect.fail(noProgress(state, "same items as the previous page"))
       }
@@ -226,4 +250,72 @@ export const checkWalkOptions = (
     })
   }
   return { maxPages, limit }
+}
+
+/**
+ * The items of a page walk as an `AsyncIterator` for the Promise API. `nextPage` fetches the next
+ * page's items (`undefined` after the last page); it is called only once the current page is used
+ * up, so one page is held at a time and nothing is fetched ahead. Items of the current page are
+ * handed out directly, without an async generator per layer: every extra generator step allocates
+ * promises per item, which kept each page alive across more young-generation collections (and
+ * into the old generation) than the page walk needs.
+ *
+ * Like an async generator: calls to `next` made before the previous one settled are served in
+ * order; after the last item, a failure or `return`, `next` resolves `done`; a page fetch that fails
+ * rejects that `next` and ends the walk; `return` drops the page held.
+ */
+export const pageItemsIterator = <Item>(
+  nextPage: () => Promise<ReadonlyArray<Item> | undefined>,
+): AsyncIterator<Item, undefined> & AsyncIterable<Item> => {
+  let page: ReadonlyArray<Item> = []
+  let index = 0
+  let finished = false
+  // Settles after the latest queued `next`; later calls wait for it (a page fetch in progress).
+  let queue: Promise<unknown> | undefined
+  const doneResult: IteratorReturnResult<undefined> = { done: true, value: undefined }
+  const ignore = () => undefined
+
+  const pull = async (): Promise<IteratorResult<Item, undefined>> => {
+    while (!finished) {
+      if (index < page.length) return { done: false, value: page[index++] as Item }
+      // Release the used-up page before the next request, not after it.
+      page = []
+      index = 0
+      let items: ReadonlyArray<Item> | undefined
+      try {
+        items = await nextPage()
+      } catch (error) {
+        finished = true
+        throw error
+      }
+      if (items === undefined) finished = true
+      else if (!finished) page = items
+    }
+    return doneResult
+  }
+
+  const iterator: AsyncIterator<Item, undefined> & AsyncIterable<Item> = {
+    next: () => {
+      if (queue === undefined && !finished && index < page.length) {
+        return Promise.resolve({ done: false, value: page[index++] as Item })
+      }
+      const result = queue === undefined ? pull() : queue.then(pull, pull)
+      const settled = result.then(ignore, ignore)
+      queue = settled
+      void settled.then(() => {
+        if (queue === settled) queue = undefined
+      })
+      return result
+    },
+    return: () => {
+      finished = true
+      page = []
+      index = 0
+      return Promise.resolve(doneResult)
+    },
+    [Symbol.asyncIterator]() {
+      return iterator
+    },
+  }
+  return iterator
 }
