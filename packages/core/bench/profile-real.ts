@@ -9,7 +9,10 @@ import ky from "ky"
 import { makeKyTransport } from "../src/http/KyTransport.ts"
 import { createClient, userAgent } from "../src/index.ts"
 
-const sandboxCli = path.resolve(path.dirname(fileURLToPath(import.meta.resolve("@omophub/sandbox"))), "cli.ts")
+const sandboxCli = path.resolve(
+  path.dirname(fileURLToPath(import.meta.resolve("@omophub/sandbox"))),
+  "cli.ts",
+)
 const repoRoot = path.resolve(path.dirname(sandboxCli), "../../..")
 const vocab = path.resolve(repoRoot, "../shared/vocab/synthea27nj")
 const apiKey = "oh_bench_key_000001"
@@ -34,15 +37,28 @@ const startSandbox = (): Promise<{ readonly url: string; readonly child: ChildPr
 const { url, child } = await startSandbox()
 try {
   const target = `${url}/concepts/201826`
-  const headers = { authorization: `Bearer ${apiKey}`, accept: "application/json", "user-agent": userAgent(undefined) }
-  const client = createClient({ apiKey, baseUrl: url, rateLimitState: "isolated", batching: variant === "sdk-batched" })
+  const headers = {
+    authorization: `Bearer ${apiKey}`,
+    accept: "application/json",
+    "user-agent": userAgent(undefined),
+  }
+  const client = createClient({
+    apiKey,
+    baseUrl: url,
+    rateLimitState: "isolated",
+    batching: variant === "sdk-batched",
+  })
   const transport = makeKyTransport()
   const variants: Record<string, () => Promise<unknown>> = {
     raw: async () => JSON.parse(await (await fetch(target, { headers })).text()),
     ky: async () =>
-      JSON.parse(await (await ky(target, { retry: 0, timeout: false, throwHttpErrors: false, headers })).text()),
+      JSON.parse(
+        await (await ky(target, { retry: 0, timeout: false, throwHttpErrors: false, headers })).text(),
+      ),
     transport: () =>
-      Effect.runPromise(Effect.map(transport.send({ method: "GET", url: target, headers }), (r) => JSON.parse(r.body))),
+      Effect.runPromise(
+        Effect.map(transport.send({ method: "GET", url: target, headers }), (r) => JSON.parse(r.body)),
+      ),
     sdk: () => client.concepts.get(201826),
     "sdk-batched": () => client.concepts.get(201826),
   }

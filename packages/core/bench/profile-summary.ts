@@ -14,7 +14,9 @@ const profile = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as {
 const top = Number(process.argv[3] ?? 40)
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 const self = new Map<number, number>()
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+profile.samples.forEach((id, i) => {
+  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+})
 let total = 0
 const fn = new Map<string, number>()
 const file = new Map<string, number>()
@@ -28,6 +30,13 @@ for (const [id, t] of self) {
   file.set(f, (file.get(f) ?? 0) + t)
 }
 const show = (m: Map<string, number>) =>
-  [...m].sort((a, b) => b[1] - a[1]).slice(0, top).forEach(([k, t]) => console.log(`${((t / total) * 100).toFixed(1).padStart(5)}%  ${k}`))
-console.log("== by file"); show(file)
-console.log("== by function"); show(fn)
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .forEach(([k, t]) => {
+      console.log(`${((t / total) * 100).toFixed(1).padStart(5)}%  ${k}`)
+    })
+console.log("== by file")
+show(file)
+console.log("== by function")
+show(fn)

@@ -21,7 +21,12 @@ export type FetchFunction = (input: Request | URL | string, init?: RequestInit) 
 
 /** Options of the default transport's layer. */
 export interface KyTransportOptions {
-  /** The fetch to use (a proxy-aware one, a test double). Default `globalThis.fetch`, looked up per request. */
+  /**
+   * The fetch to use (a proxy-aware one, a test double). Default `globalThis.fetch`, looked up per
+   * request. It is called as fetch is: with ky's `Request` (method, URL, body) and an `init` holding
+   * the request's headers and abort signal, which apply over the Request's (as `fetch(request, init)`
+   * does). A wrapper must pass `init` on, or build its Request with it (`new Request(input, init)`).
+   */
   readonly fetch?: FetchFunction | undefined
 }
 
@@ -65,28 +70,37 @@ const readHeaders = (headers: Headers): Record<string, string> => {
   return record
 }
 
+const isEmpty = (record: object): boolean => {
+  for (const _ in record) return false
+  return true
+}
+
 /** A transport that sends through ky and the given (or global) fetch. */
 export const makeKyTransport = (options: KyTransportOptions = {}): HttpTransportShape => {
   const custom = options.fetch
   const send = async (request: TransportRequest, signal: AbortSignal): Promise<TransportResponse> => {
-    // The `signal` is handed to fetch itself (not to ky, which would combine it with its own
-    // through `AbortSignal.any` on every call); ky's own signal only serves its timeout, which is off.
-    const fetch = (input: Request | URL | string, init?: RequestInit) =>
-      custom === undefined
-        ? globalThis.fetch(input, init === undefined ? { signal } : { ...init, signal })
-        : custom(input, init === undefined ? { signal } : { ...init, signal })
+    // The headers and the `signal` are handed to fetch itself, together, rather than to ky: fetch
+    // makes its own Request from ky's anyway (so the headers given here replace those of ky's
+    // Request), and through ky they would be copied three more times (option merging, ky's header
+    // merging, ky's Request). The signal given to ky would be combined with ky's own through
+    // `AbortSignal.any` on every call; ky's own signal only serves its timeout, which is off.
+    const init = { headers: request.headers, signal }
+    const fetch = (input: Request | URL | string, kyInit?: RequestInit) => {
+      // ky passes its non-standard options on (usually none).
+      const merged = kyInit === undefined || isEmpty(kyInit) ? init : { ...kyInit, ...init }
+      return custom === undefined ? globalThis.fetch(input, merged) : custom(input, merged)
+    }
     // ky's policies, all off (the request pipeline owns retries, timeouts and status handling).
     // Options ky would only fill with its defaults are left out: ky merges every key it is given.
     const response = await ky(
       request.url,
       request.method === "GET" && request.body === undefined
-        ? { retry: 0, timeout: false, throwHttpErrors: false, headers: request.headers, fetch }
+        ? { retry: 0, timeout: false, throwHttpErrors: false, fetch }
         : {
             retry: 0,
             timeout: false,
             throwHttpErrors: false,
             method: request.method,
-            headers: request.headers,
             body: request.body,
             fetch,
           },

@@ -118,15 +118,14 @@ export const buildRequest = (
 ): BuiltRequest | { readonly issues: ReadonlyArray<ValidationIssue> } => {
   const issues: Array<ValidationIssue> = []
   const pathValues = input.path ?? {}
-  const used = new Set<string>()
+  const parts = memo(templates, template, parseTemplate)
   let path = ""
-  for (const part of memo(templates, template, parseTemplate)) {
+  for (const part of parts) {
     if (typeof part === "string") {
       path += part
       continue
     }
     const { name } = part
-    used.add(name)
     const value = pathValues[name]
     if (value === undefined) {
       issues.push({ path: name, message: "is required" })
@@ -136,20 +135,34 @@ export const buildRequest = (
     if (typeof segment === "string") path += segment
     else issues.push({ path: name, message: segment.problem })
   }
-  for (const name of Object.keys(pathValues)) {
-    if (!used.has(name)) issues.push({ path: name, message: "is not a parameter of this route" })
+  for (const name in pathValues) {
+    if (!Object.hasOwn(pathValues, name)) continue
+    if (!parts.some((part) => typeof part !== "string" && part.name === name))
+      issues.push({ path: name, message: "is not a parameter of this route" })
   }
 
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(input.query ?? {})) {
-    const encoded = encodeQueryValue(key, value, issues)
-    if (encoded !== undefined) params.append(wireKey(key), encoded)
+  // Made only once there is something to send (most calls of a path-only route have no query).
+  let params: URLSearchParams | undefined
+  const query = input.query
+  if (query !== undefined) {
+    for (const key in query) {
+      if (!Object.hasOwn(query, key)) continue
+      const encoded = encodeQueryValue(key, query[key], issues)
+      if (encoded === undefined) continue
+      params ??= new URLSearchParams()
+      params.append(wireKey(key), encoded)
+    }
   }
-  for (const [key, value] of Object.entries(defaults)) {
+  for (const key in defaults) {
+    if (!Object.hasOwn(defaults, key)) continue
+    const value = defaults[key]
+    if (value === undefined || value === null) continue
     const name = wireKey(key)
-    if (params.has(name)) continue
+    if (params?.has(name)) continue
     const encoded = encodeQueryValue(key, value, issues)
-    if (encoded !== undefined) params.append(name, encoded)
+    if (encoded === undefined) continue
+    params ??= new URLSearchParams()
+    params.append(name, encoded)
   }
 
   let body: string | undefined
@@ -161,6 +174,6 @@ export const buildRequest = (
     }
   }
   if (issues.length > 0) return { issues }
-  const query = params.toString()
-  return { url: `${baseUrl}${path}${query === "" ? "" : `?${query}`}`, body }
+  const search = params === undefined ? "" : params.toString()
+  return { url: `${baseUrl}${path}${search === "" ? "" : `?${search}`}`, body }
 }

@@ -26,8 +26,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as References from "effect/References"
 import * as Tracer from "effect/Tracer"
 import { Credentials, type ResolvedCredential } from "../credentials/Credentials.ts"
 import {
@@ -246,6 +248,8 @@ export const makeRequestPipeline: Effect.Effect<
       // Spans only matter to a tracing backend: with Effect's native tracer (nothing installed) no
       // one can observe them, so neither the span nor its attributes are made.
       const traced = fiber.getRef(Tracer.Tracer) !== Tracer.nativeTracer
+      // Debug entries below the minimum level are dropped by Effect anyway: not even built then.
+      const debugEnabled = !LogLevel.isGreaterThan(fiber.getRef(References.MinimumLogLevel), "Debug")
       // Per-call facts for the span and the errors; plain variables, written by the attempts below.
       let attempts = 0
       let lastStatus: number | undefined
@@ -318,16 +322,19 @@ export const makeRequestPipeline: Effect.Effect<
               nowMs: now,
               secret: Redacted.value(credential.key),
             })
-            const logged = Effect.andThen(
-              Effect.logDebug("omophub response", {
-                operation: id,
-                route: operation.path,
-                attempt: attempts,
-                status: response.status,
-                requestId: lastRequestId,
-              }),
-              error === undefined ? Effect.succeed(response) : Effect.fail(error),
-            )
+            const outcome = error === undefined ? Effect.succeed(response) : Effect.fail(error)
+            const logged = debugEnabled
+              ? Effect.andThen(
+                  Effect.logDebug("omophub response", {
+                    operation: id,
+                    route: operation.path,
+                    attempt: attempts,
+                    status: response.status,
+                    requestId: lastRequestId,
+                  }),
+                  outcome,
+                )
+              : outcome
             return snapshot === undefined
               ? logged
               : Effect.andThen(store.update(credential.fingerprint, snapshot), logged)
