@@ -10,9 +10,13 @@
  *   come back as from `GET /concepts/{id}`); an id the batch did not return fails only its caller
  *   with a `NotFoundError`. Batched: no options, `includeRelationships`, `includeSynonyms`,
  *   `vocabRelease`. `includeHierarchy` goes alone.
- * - `mappings.map({ sourceConcepts: [id], ... })` (one source concept) → `POST /concepts/map` with
- *   the grouped ids, for calls with the same target vocabulary, mapping type, `includeInvalid` and
- *   release. Each caller gets the rows and failures of its own source, and a summary for it.
+ * - `mappings.map({ sourceConcepts: [id], ... })` (one source concept) and
+ *   `mappings.map({ sourceCodes: [{ vocabularyId, conceptCode }], ... })` (one source code) →
+ *   `POST /concepts/map` with the grouped ids (or codes), for calls with the same target vocabulary,
+ *   mapping type, `includeInvalid` and release; ids and codes go in separate requests. Each caller
+ *   gets the rows and failures of its own source, and a summary for it: an unknown or unmapped
+ *   code comes back in its caller's `failed_mappings`, as from a lone call. Rows are tied to a code
+ *   by their `source_vocabulary_id` / `source_concept_code`.
  * - `fhir.resolve(coding, options)` → `POST /fhir/resolve/batch` for calls with the same options.
  *   A coding that fails in the batch fails its caller with the error its code stands for
  *   (`not_found` → `NotFoundError`, `unknown_system` / `missing_input` → `InvalidRequestError`,
@@ -249,7 +253,49 @@ export const batchConceptGet = (
 // ---------------------------------------------------------------------------------------------
 // mappings.map
 
-/** `mappings.map` with one source concept, batched into one `POST /concepts/map`. */
+type MapShared = Omit<Mappings.MapConceptsRequest, "sourceConcepts" | "sourceCodes">
+type MapFailure = Mappings.MapConceptsResult["failed_mappings"][number]
+
+/** One `mappings.map` call's share of a batch: one source concept or one source code. */
+type MapItem =
+  | { readonly conceptId: number; readonly shared: MapShared }
+  | {
+      readonly code: { readonly vocabularyId: string; readonly conceptCode: string }
+      readonly shared: MapShared
+    }
+
+/** What a caller with one source gets: its own rows and failures, and a summary for that source. */
+const oneSourceResult = (
+  mappings: ReadonlyArray<Mappings.MapConceptsResult["mappings"][number]>,
+  failed: ReadonlyArray<MapFailure>,
+): Mappings.MapConceptsResult => {
+  const mapped = mappings.length > 0 ? 1 : 0
+  return {
+    mappings,
+    failed_mappings: failed,
+    summary: {
+      total_source_concepts: 1,
+      total_mappings: mappings.length,
+      mapped_concepts: mapped,
+      unmapped_concepts: 1 - mapped,
+    },
+  }
+}
+
+/** A source code's key in a batch answer: vocabulary id and code, exactly as sent. */
+const codeKey = (vocabularyId: unknown, conceptCode: unknown): string | undefined =>
+  typeof vocabularyId === "string" && typeof conceptCode === "string"
+    ? JSON.stringify([vocabularyId, conceptCode])
+    : undefined
+
+/**
+ * `mappings.map` with one source concept or one source code, batched into one `POST /concepts/map`
+ * per group (concepts and codes never share a request). A code's rows are the rows whose
+ * `source_vocabulary_id` / `source_concept_code` are that code, its failures the `failed_mappings`
+ * whose `source_code` is that code. If the answer has rows that name no code of the batch (the
+ * server left the source fields out, or wrote the code differently), a caller that found nothing of
+ * its own cannot be told apart from them and sends its own plain request instead.
+ */
 export const batchMappingMap = (
   pipeline: RequestPipelineShape,
   plain: BoundMethod,
@@ -260,35 +306,91 @@ export const batchMappingMap = (
     admit: (_args, request) => {
       const r = request as Mappings.MapConceptsRequest | undefined
       if (!valid((check) => Mappings.map.encode(r, check))) return undefined
-      if (r?.sourceConcepts?.length !== 1 || r.sourceCodes !== undefined) return undefined
-      const { sourceConcepts, ...shared } = r
-      return { group: JSON.stringify(shared), item: { conceptId: sourceConcepts[0]!, shared } }
+      if (r?.sourceConcepts?.length === 1 && r.sourceCodes === undefined) {
+        const { sourceConcepts, ...shared } = r
+        return { group: JSON.stringify(shared), item: { conceptId: sourceConcepts[0]!, shared } }
+      }
+      if (r?.sourceCodes?.length === 1 && (r.sourceConcepts === undefined || r.sourceConcepts === null)) {
+        const { sourceCodes, sourceConcepts: _none, ...shared } = r
+        const code = { vocabularyId: sourceCodes[0]!.vocabularyId, conceptCode: sourceCodes[0]!.conceptCode }
+        return { group: `codes ${JSON.stringify(shared)}`, item: { code, shared } }
+      }
+      return undefined
     },
     runBatch: (entries) =>
-      Effect.gen(function* () {
-        const { shared } = entries[0]!.request.item as { shared: Mappings.MapConceptsRequest }
-        const ids = [
-          ...new Set(entries.map((entry) => (entry.request.item as { conceptId: number }).conceptId)),
-        ]
-        const exit = yield* Effect.exit(pipeline.execute(Mappings.map, { ...shared, sourceConcepts: ids }))
-        if (Exit.isFailure(exit)) return completeAll(entries, Exit.failCause(exit.cause))
-        for (const entry of entries) {
-          const id = (entry.request.item as { conceptId: number }).conceptId
-          const mappings = exit.value.mappings.filter((row) => row.source_concept_id === id)
-          const mapped = mappings.length > 0 ? 1 : 0
-          const result: Mappings.MapConceptsResult = {
-            mappings,
-            failed_mappings: exit.value.failed_mappings.filter((failed) => failed.source_concept_id === id),
-            summary: {
-              total_source_concepts: 1,
-              total_mappings: mappings.length,
-              mapped_concepts: mapped,
-              unmapped_concepts: 1 - mapped,
-            },
-          }
-          entry.completeUnsafe(Exit.succeed(result))
-        }
-      }),
+      "code" in (entries[0]!.request.item as MapItem)
+        ? mapCodes(pipeline, plain, entries)
+        : mapConcepts(pipeline, entries),
+  })
+
+const mapConcepts = (pipeline: RequestPipelineShape, entries: ReadonlyArray<Request.Entry<Call>>) =>
+  Effect.gen(function* () {
+    const { shared } = entries[0]!.request.item as MapItem
+    const ids = [...new Set(entries.map((entry) => (entry.request.item as { conceptId: number }).conceptId))]
+    const exit = yield* Effect.exit(pipeline.execute(Mappings.map, { ...shared, sourceConcepts: ids }))
+    if (Exit.isFailure(exit)) return completeAll(entries, Exit.failCause(exit.cause))
+    for (const entry of entries) {
+      const id = (entry.request.item as { conceptId: number }).conceptId
+      const result = oneSourceResult(
+        exit.value.mappings.filter((row) => row.source_concept_id === id),
+        exit.value.failed_mappings.filter((failed) => failed.source_concept_id === id),
+      )
+      entry.completeUnsafe(Exit.succeed(result))
+    }
+  })
+
+const mapCodes = (
+  pipeline: RequestPipelineShape,
+  plain: BoundMethod,
+  entries: ReadonlyArray<Request.Entry<Call>>,
+) =>
+  Effect.gen(function* () {
+    const { shared } = entries[0]!.request.item as MapItem
+    const codeOf = (entry: Request.Entry<Call>) =>
+      (entry.request.item as { code: { vocabularyId: string; conceptCode: string } }).code
+    const keyOf = (entry: Request.Entry<Call>) =>
+      codeKey(codeOf(entry).vocabularyId, codeOf(entry).conceptCode)!
+    const unique = new Map<string, { vocabularyId: string; conceptCode: string }>()
+    for (const entry of entries) unique.set(keyOf(entry), codeOf(entry))
+    const exit = yield* Effect.exit(
+      pipeline.execute(Mappings.map, { ...shared, sourceCodes: [...unique.values()] }),
+    )
+    if (Exit.isFailure(exit)) return completeAll(entries, Exit.failCause(exit.cause))
+    const rows = new Map<string, Array<Mappings.MapConceptsResult["mappings"][number]>>()
+    let strayRows = 0
+    for (const row of exit.value.mappings) {
+      const key = codeKey(row.source_vocabulary_id, row.source_concept_code)
+      if (key === undefined || !unique.has(key)) {
+        strayRows++
+        continue
+      }
+      const own = rows.get(key)
+      if (own === undefined) rows.set(key, [row])
+      else own.push(row)
+    }
+    const failures = new Map<string, Array<MapFailure>>()
+    for (const failed of exit.value.failed_mappings) {
+      const key = codeKey(failed.source_code?.vocabulary_id, failed.source_code?.concept_code)
+      if (key === undefined) continue
+      const own = failures.get(key)
+      if (own === undefined) failures.set(key, [failed])
+      else own.push(failed)
+    }
+    const unclear: Array<Request.Entry<Call>> = []
+    for (const entry of entries) {
+      const key = keyOf(entry)
+      const own = rows.get(key) ?? []
+      const failed = failures.get(key) ?? []
+      if (own.length === 0 && failed.length === 0 && strayRows > 0) unclear.push(entry)
+      else entry.completeUnsafe(Exit.succeed(oneSourceResult(own, failed)))
+    }
+    // Callers the answer cannot be tied to ask on their own, as without batching.
+    yield* Effect.forEach(
+      unclear,
+      (entry) =>
+        Effect.map(Effect.exit(plain(...entry.request.args)), (result) => entry.completeUnsafe(result)),
+      { concurrency: "unbounded", discard: true },
+    )
   })
 
 // ---------------------------------------------------------------------------------------------
