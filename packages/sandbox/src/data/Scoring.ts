@@ -139,43 +139,41 @@ export const lexicalScorePrepared = (
   texts: ReadonlyArray<PreparedText>,
   code: string,
   exactOnly = false,
+  /** `code.toLowerCase()`, when the caller has it already. */
+  lowerCode: string = code.toLowerCase(),
 ): LexicalMatch | undefined => {
   const needle = query.needle
   if (needle === "") return undefined
-  if (code.toLowerCase() === needle) return { score: 1, matchType: "code", matchedText: code }
+  if (lowerCode === needle) return { score: 1, matchType: "code", matchedText: code }
+  // The best match so far: a later one replaces it only with a strictly higher score.
   let best: LexicalMatch | undefined
-  const consider = (match: LexicalMatch) => {
-    if (best === undefined || match.score > best.score) best = match
-  }
   const queryTokens = query.tokens
   for (let index = 0; index < texts.length; index++) {
     const prepared = texts[index]!
     const text = prepared.text
     // A synonym hit ranks just below the same hit on the preferred name.
     const weight = index === 0 ? 1 : 0.95
-    if (text === needle) consider({ score: weight, matchType: "exact", matchedText: text })
-    if (exactOnly) continue
-    if (text.startsWith(needle)) {
-      consider({
-        score: round(weight * (0.8 + 0.1 * (needle.length / text.length))),
-        matchType: "prefix",
-        matchedText: text,
-      })
-    } else if (text.includes(needle)) {
-      consider({
-        score: round(weight * (0.6 + 0.1 * (needle.length / text.length))),
-        matchType: "substring",
-        matchedText: text,
-      })
-    } else if (queryTokens.length > 0 && coveredTokens(queryTokens, prepared) === queryTokens.length) {
-      consider({
-        score: round(weight * (0.4 + 0.1 * jaccard(query.tokenSet, prepared.tokenSet))),
-        matchType: "tokens",
-        matchedText: text,
-      })
+    if (text === needle && (best === undefined || weight > best.score)) {
+      best = { score: weight, matchType: "exact", matchedText: text }
     }
+    if (exactOnly) continue
+    let score: number
+    let matchType: MatchType
+    if (text.startsWith(needle)) {
+      score = round(weight * (0.8 + 0.1 * (needle.length / text.length)))
+      matchType = "prefix"
+    } else if (text.includes(needle)) {
+      score = round(weight * (0.6 + 0.1 * (needle.length / text.length)))
+      matchType = "substring"
+    } else if (queryTokens.length > 0 && coveredTokens(queryTokens, prepared) === queryTokens.length) {
+      score = round(weight * (0.4 + 0.1 * jaccard(query.tokenSet, prepared.tokenSet)))
+      matchType = "tokens"
+    } else {
+      continue
+    }
+    if (best === undefined || score > best.score) best = { score, matchType, matchedText: text }
   }
-  if (!exactOnly && best === undefined && code.toLowerCase().startsWith(needle)) {
+  if (!exactOnly && best === undefined && lowerCode.startsWith(needle)) {
     best = { score: 0.5, matchType: "code", matchedText: code }
   }
   return best

@@ -21,11 +21,15 @@ export interface IndexedConcept {
   readonly concept: Concept
   /** Name first, then synonyms (lower-cased, as `VocabularyRelease.searchText`). */
   readonly texts: ReadonlyArray<PreparedText>
+  /** `concept.concept_code.toLowerCase()`. */
+  readonly lowerCode: string
 }
 
 export interface LexicalHit {
   readonly concept: Concept
   readonly match: LexicalMatch
+  /** The concept's position in `conceptList` (and `entries`). */
+  readonly position: number
 }
 
 const GRAM = 3
@@ -47,13 +51,14 @@ export class SearchIndex {
       const texts = (release.searchText.get(concept.concept_id) ?? []).map(prepareText)
       grams.clear()
       for (const text of texts) gramsOf(text.text, grams)
-      gramsOf(concept.concept_code.toLowerCase(), grams)
+      const lowerCode = concept.concept_code.toLowerCase()
+      gramsOf(lowerCode, grams)
       for (const gram of grams) {
         const list = lists.get(gram)
         if (list === undefined) lists.set(gram, [position])
         else list.push(position)
       }
-      return { concept, texts }
+      return { concept, texts, lowerCode }
     })
     this.#postings = lists
   }
@@ -87,14 +92,22 @@ export class SearchIndex {
     accept: (concept: Concept) => boolean,
   ): LexicalHit[] {
     const hits: LexicalHit[] = []
-    const consider = (entry: IndexedConcept) => {
-      if (!accept(entry.concept)) return
-      const match = lexicalScorePrepared(query, entry.texts, entry.concept.concept_code, exactOnly)
-      if (match !== undefined) hits.push({ concept: entry.concept, match })
-    }
+    const entries = this.entries
     const positions = this.candidates(query)
-    if (positions === undefined) for (const entry of this.entries) consider(entry)
-    else for (const position of positions) consider(this.entries[position]!)
+    const count = positions === undefined ? entries.length : positions.length
+    for (let index = 0; index < count; index++) {
+      const position = positions === undefined ? index : positions[index]!
+      const entry = entries[position]!
+      if (!accept(entry.concept)) continue
+      const match = lexicalScorePrepared(
+        query,
+        entry.texts,
+        entry.concept.concept_code,
+        exactOnly,
+        entry.lowerCode,
+      )
+      if (match !== undefined) hits.push({ concept: entry.concept, match, position })
+    }
     return hits
   }
 }

@@ -28,6 +28,10 @@ export const paginationMeta = (page: number, pageSize: number, totalItems: numbe
   }
 }
 
+/** `JSON.stringify(pagination)` (all fields are integers or booleans), without the generic serialiser. */
+export const paginationJson = (pagination: PaginationMeta): string =>
+  `{"page":${pagination.page},"page_size":${pagination.page_size},"total_items":${pagination.total_items},"total_pages":${pagination.total_pages},"has_next":${pagination.has_next},"has_previous":${pagination.has_previous}}`
+
 let clockMs = 0
 let clockIso = ""
 

@@ -41,6 +41,7 @@ export class LruCache<V> {
     this.#entries.set(key, { value, size })
     this.#newest = key
     this.#size += size
+    if (this.#entries.size <= this.#maxEntries && this.#size <= this.#maxSize) return
     for (const [oldest, entry] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#size <= this.#maxSize) break
       this.#entries.delete(oldest)

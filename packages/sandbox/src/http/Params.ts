@@ -102,12 +102,16 @@ const checkCount = <T>(parameter: string, items: T[], range: IntRange): T[] => {
 /** Reads the query string of one request. */
 export class QueryParams {
   readonly context: Context<SandboxEnv>
+  /** Every parameter (first value of each), parsed on the first look-up instead of once per name. */
+  #all: Record<string, string> | undefined
   constructor(context: Context<SandboxEnv>) {
     this.context = context
   }
 
+  /** `c.req.query(name)`: Hono's one-name look-up answers like its parse of the whole query string. */
   raw(name: string): string | undefined {
-    return this.context.req.query(name)
+    this.#all ??= this.context.req.query()
+    return Object.hasOwn(this.#all, name) ? this.#all[name] : undefined
   }
 
   string(name: string, length: IntRange = {}): string | undefined {

@@ -4,10 +4,11 @@
  * mappings.ts; the static `/concepts/...` paths are registered before the `:conceptId` ones.
  */
 import type { Context, Hono } from "hono"
+import { firstSorted } from "../data/ConceptOrder.ts"
 import type { Concept, ConceptRelationshipRow, VocabularyRelease } from "../data/Release.ts"
 import { prepareQuery } from "../data/Scoring.ts"
 import { searchIndexOf } from "../data/SearchIndex.ts"
-import { notFound, ok, okJson } from "../http/Envelope.ts"
+import { notFound, ok, okJson, paginationMeta } from "../http/Envelope.ts"
 import {
   bodyOrQueryPage,
   conceptIdParam,
@@ -112,8 +113,14 @@ const getSuggest = (c: Context<SandboxEnv>) => {
   const matches = searchIndexOf(release).lexicalSearch(prepareQuery(text), false, (concept) =>
     matchesFilter(concept, filter),
   )
-  const ranked = sortConcepts(matches, (item) => item.match.score, "desc")
-  const { items, pagination } = paginate(ranked, page)
+  // `sortConcepts` by score, descending, for the requested page only (a partial selection).
+  const start = (page.page - 1) * page.pageSize
+  const items = firstSorted(
+    matches,
+    (a, b) => b.match.score - a.match.score || a.concept.concept_id - b.concept.concept_id,
+    start + page.pageSize,
+  ).slice(start)
+  const pagination = paginationMeta(page.page, page.pageSize, matches.length)
   return ok(
     c,
     items.map(({ concept, match }) => ({

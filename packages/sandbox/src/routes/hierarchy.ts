@@ -5,6 +5,7 @@
 import type { Context, Hono } from "hono"
 import type { Concept, VocabularyRelease } from "../data/Release.ts"
 import { ok } from "../http/Envelope.ts"
+import { LruCache } from "../http/LruCache.ts"
 import { conceptIdParam, QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { type ConceptFilter, matchesFilter } from "./Filters.ts"
@@ -98,15 +99,50 @@ const readHierarchyQuery = (query: QueryParams, defaultMaxLevels: number | undef
   },
 })
 
+const listKey = (list: ReadonlyArray<string> | undefined) =>
+  list === undefined ? "*" : `=${list.join("\u0001")}`
+
+/**
+ * The filtered, ordered nodes in one direction. Built once per release, concept, direction and query
+ * (at most 128 lists and 4 M nodes in all), so paging through a large hierarchy slices a list
+ * instead of walking and sorting it again. Callers only read the list.
+ */
 const collect = (
   release: VocabularyRelease,
   conceptId: number,
   direction: Direction,
   request: HierarchyQuery,
-) =>
-  reach(release, conceptId, direction, request.maxLevels, request.relationshipTypes).filter((node) =>
-    matchesFilter(node.concept, request.filter),
-  )
+): ReadonlyArray<Reached> => {
+  const key = [
+    conceptId,
+    direction,
+    request.maxLevels ?? "*",
+    listKey(request.relationshipTypes),
+    listKey(request.filter.vocabularyIds),
+    listKey(request.filter.domainIds),
+    request.filter.includeInvalid === true,
+  ].join("\u0000")
+  const cache = collectedCacheOf(release)
+  let nodes = cache.get(key)
+  if (nodes === undefined) {
+    nodes = reach(release, conceptId, direction, request.maxLevels, request.relationshipTypes).filter(
+      (node) => matchesFilter(node.concept, request.filter),
+    )
+    cache.set(key, nodes, nodes.length + key.length)
+  }
+  return nodes
+}
+
+const collectedCaches = new WeakMap<VocabularyRelease, LruCache<ReadonlyArray<Reached>>>()
+
+const collectedCacheOf = (release: VocabularyRelease): LruCache<ReadonlyArray<Reached>> => {
+  let cache = collectedCaches.get(release)
+  if (cache === undefined) {
+    cache = new LruCache<ReadonlyArray<Reached>>(128, 4_000_000)
+    collectedCaches.set(release, cache)
+  }
+  return cache
+}
 
 const summaryOf = (
   ancestors: ReadonlyArray<Reached>,

@@ -4,15 +4,18 @@
  * lexical stand-in (token overlap + trigram similarity in [0, 1]) for the real embedding search.
  */
 import type { Context, Hono } from "hono"
+import { conceptOrderOf, type FacetField, firstSorted } from "../data/ConceptOrder.ts"
 import type { Concept, VocabularyRelease } from "../data/Release.ts"
+import { prepareQuery, similarityScorePrepared, tokenJaccardPrepared } from "../data/Scoring.ts"
+import { type LexicalHit, searchIndexOf } from "../data/SearchIndex.ts"
 import {
-  type LexicalMatch,
-  prepareQuery,
-  similarityScorePrepared,
-  tokenJaccardPrepared,
-} from "../data/Scoring.ts"
-import { searchIndexOf } from "../data/SearchIndex.ts"
-import { addResponseHeader, ok, okJsonPaged, validationError } from "../http/Envelope.ts"
+  addResponseHeader,
+  ok,
+  okJsonPaged,
+  paginationJson,
+  paginationMeta,
+  validationError,
+} from "../http/Envelope.ts"
 import { LruCache } from "../http/LruCache.ts"
 import {
   type BodyFields,
@@ -25,81 +28,93 @@ import {
 } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { type ConceptFilter, matchesFilter, standardChoices } from "./Filters.ts"
-import {
-  compareText,
-  conceptBrief,
-  conceptRow,
-  conceptRowJson,
-  paginate,
-  requireConcept,
-  sortConcepts,
-  synonymsOf,
-} from "./Shapes.ts"
+import { conceptBrief, conceptRow, paginate, requireConcept, sortConcepts, synonymsOf } from "./Shapes.ts"
 
 const queryLength = { min: 1, max: 500 }
 const sortFields = ["relevance", "name", "code", "date"] as const
 type SortField = (typeof sortFields)[number]
 
-interface Ranked {
-  readonly concept: Concept
-  readonly match: LexicalMatch
-}
+type Ranked = LexicalHit
 
 const rankLexical = (
   release: VocabularyRelease,
   text: string,
   filter: ConceptFilter,
   exactOnly: boolean,
-  extra: (concept: Concept) => boolean = () => true,
+  extra?: (concept: Concept) => boolean,
 ): Ranked[] =>
   searchIndexOf(release).lexicalSearch(
     prepareQuery(text),
     exactOnly,
-    (concept) => matchesFilter(concept, filter) && extra(concept),
+    extra === undefined
+      ? (concept) => matchesFilter(concept, filter)
+      : (concept) => matchesFilter(concept, filter) && extra(concept),
   )
 
-const sortRanked = (items: ReadonlyArray<Ranked>, sortBy: SortField, order: "asc" | "desc" | undefined) => {
-  switch (sortBy) {
-    case "name":
-      return sortConcepts(items, (item) => item.concept.concept_name, order ?? "asc")
-    case "code":
-      return sortConcepts(items, (item) => item.concept.concept_code, order ?? "asc")
-    case "date":
-      return sortConcepts(items, (item) => item.concept.valid_start_date, order ?? "asc")
-    default:
-      // Equal scores: shorter names first, so "Diabetes mellitus" precedes its longer children.
-      return sortConcepts(
-        items,
-        (item) => item.match.score * 1000 - Math.min(999, item.concept.concept_name.length),
-        order ?? "desc",
-      )
+/**
+ * The order of a search's results: `sortConcepts` by the sort field (concept id breaking ties), as
+ * a comparator. Text fields compare by their precomputed collation ranks (same order, no collator
+ * calls); relevance puts equal scores' shorter names first, so "Diabetes mellitus" precedes its
+ * longer children.
+ */
+const rankedOrder = (
+  release: VocabularyRelease,
+  sortBy: SortField,
+  order: "asc" | "desc" | undefined,
+): ((a: Ranked, b: Ranked) => number) => {
+  if (sortBy === "relevance") {
+    const sign = order === "asc" ? 1 : -1
+    return (a, b) =>
+      sign *
+        (a.match.score * 1000 -
+          Math.min(999, a.concept.concept_name.length) -
+          (b.match.score * 1000 - Math.min(999, b.concept.concept_name.length))) ||
+      a.concept.concept_id - b.concept.concept_id
   }
+  const sign = order === "desc" ? -1 : 1
+  const ranks = conceptOrderOf(release).rank(sortBy)
+  return (a, b) =>
+    sign * (ranks[a.position]! - ranks[b.position]!) || a.concept.concept_id - b.concept.concept_id
 }
 
-const facetList = (counts: ReadonlyMap<string, number>) =>
-  [...counts]
-    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
-    .map(([value, count]) => ({ value, count }))
-
-const countInto = (counts: Map<string, number>, value: string) => {
-  counts.set(value, (counts.get(value) ?? 0) + 1)
+/** `b[1] - a[1] || compareText(a[0], b[0])` over the counts of one field, as JSON, most frequent first. */
+const facetJson = (field: FacetField, items: ReadonlyArray<Ranked>): string => {
+  const counts = field.scratch
+  // Codes in first-seen order, as a Map's keys would be (the stable sort keeps ties in that order).
+  const seen: number[] = []
+  const codes = field.codes
+  for (let index = 0; index < items.length; index++) {
+    const code = codes[items[index]!.position]!
+    const count = counts[code]!
+    if (count === 0) seen.push(code)
+    counts[code] = count + 1
+  }
+  // A stable insertion sort: few distinct values.
+  const ranks = field.ranks
+  for (let index = 1; index < seen.length; index++) {
+    const code = seen[index]!
+    let at = index - 1
+    while (at >= 0) {
+      const other = seen[at]!
+      if ((counts[code]! - counts[other]! || ranks[other]! - ranks[code]!) <= 0) break
+      seen[at + 1] = other
+      at--
+    }
+    seen[at + 1] = code
+  }
+  let json = "["
+  for (let index = 0; index < seen.length; index++) {
+    const code = seen[index]!
+    json += `${index === 0 ? "" : ","}${field.prefixes[code]}${counts[code]}}`
+    counts[code] = 0
+  }
+  return `${json}]`
 }
 
-/** Vocabulary, domain and concept class counts over all matches, most frequent first. */
-const facets = (items: ReadonlyArray<Ranked>) => {
-  const vocabularies = new Map<string, number>()
-  const domains = new Map<string, number>()
-  const classes = new Map<string, number>()
-  for (const { concept } of items) {
-    countInto(vocabularies, concept.vocabulary_id)
-    countInto(domains, concept.domain_id)
-    countInto(classes, concept.concept_class_id)
-  }
-  return {
-    vocabularies: facetList(vocabularies),
-    domains: facetList(domains),
-    concept_classes: facetList(classes),
-  }
+/** Vocabulary, domain and concept class counts over all matches, most frequent first, as JSON. */
+const facetsJson = (release: VocabularyRelease, items: ReadonlyArray<Ranked>): string => {
+  const codes = conceptOrderOf(release).facets
+  return `{"vocabularies":${facetJson(codes.vocabularies, items)},"domains":${facetJson(codes.domains, items)},"concept_classes":${facetJson(codes.classes, items)}}`
 }
 
 /**
@@ -115,29 +130,54 @@ interface SearchPayload {
   readonly paginationJson: string
 }
 
+/**
+ * `matches` are unordered; only the requested page is put in `order` (a partial selection, not a
+ * sort of every match), the facets and totals count them all.
+ */
 const searchPayload = (
   release: VocabularyRelease,
   text: string,
-  ranked: ReadonlyArray<Ranked>,
+  matches: ReadonlyArray<Ranked>,
+  order: (a: Ranked, b: Ranked) => number,
   pageRequest: PageRequest,
   includeSynonyms: boolean,
 ): SearchPayload => {
-  const { items, pagination } = paginate(ranked, pageRequest)
-  const rows = items.map(({ concept, match }) => {
-    const row = conceptRowJson(concept)
-    const score = JSON.stringify(match.score)
-    const synonyms = includeSynonyms
-      ? `,"synonyms":${JSON.stringify(synonymsOf(release, concept.concept_id))}`
-      : ""
-    // The cached row is a JSON object; the extra fields go before its closing brace.
-    return `${row.slice(0, -1)},"score":${score},"relevance_score":${score}${synonyms}}`
-  })
-  const facetsJson = JSON.stringify(facets(ranked))
+  const start = (pageRequest.page - 1) * pageRequest.pageSize
+  const items = start >= matches.length ? [] : firstSorted(matches, order, start + pageRequest.pageSize)
+  const pagination = paginationMeta(pageRequest.page, pageRequest.pageSize, matches.length)
+  const concepts = conceptOrderOf(release)
+  // Pieces joined once: `join` writes one flat string, where `+=` would leave a tree of pieces for
+  // the socket write to flatten.
+  const pieces: string[] = ['{"concepts":[']
+  for (let index = start; index < items.length; index++) {
+    const { concept, match, position } = items[index]!
+    // `JSON.stringify` of a finite number is its `String`, which is much cheaper.
+    const score = String(match.score)
+    // The cached row is a JSON object without its closing brace; the extra fields go at its end.
+    pieces.push(
+      index === start ? "" : ",",
+      concepts.rowHead(position),
+      ',"score":',
+      score,
+      ',"relevance_score":',
+      score,
+      includeSynonyms ? `,"synonyms":${JSON.stringify(synonymsOf(release, concept.concept_id))}}` : "}",
+    )
+  }
   // The key order of `search_metadata`: query, total_results, processing_time_ms, query_enhanced.
+  pieces.push(
+    '],"facets":',
+    facetsJson(release, matches),
+    ',"search_metadata":{"query":',
+    JSON.stringify(text),
+    ',"total_results":',
+    String(matches.length),
+    ',"processing_time_ms":',
+  )
   return {
-    head: `{"concepts":[${rows.join(",")}],"facets":${facetsJson},"search_metadata":{"query":${JSON.stringify(text)},"total_results":${ranked.length},"processing_time_ms":`,
+    head: pieces.join(""),
     tail: `,"query_enhanced":false}}`,
-    paginationJson: JSON.stringify(pagination),
+    paginationJson: paginationJson(pagination),
   }
 }
 
@@ -204,12 +244,17 @@ const getSearchConcepts = (c: Context<SandboxEnv>) => {
   const sortBy = query.choice("sort_by", sortFields, "relevance")
   const sortOrder = query.optionalChoice("sort_order", ["asc", "desc"])
   const page = queryPage(query, { defaultSize: 20, maxSize: 1000 })
-  const ranked = sortRanked(
-    rankLexical(release, text, filter, exactMatch).filter((item) => item.match.score >= minScore),
-    sortBy,
-    sortOrder,
+  const hits = rankLexical(release, text, filter, exactMatch)
+  // Lexical scores are positive, so a zero minimum keeps every match.
+  const matches = minScore > 0 ? hits.filter((item) => item.match.score >= minScore) : hits
+  const payload = searchPayload(
+    release,
+    text,
+    matches,
+    rankedOrder(release, sortBy, sortOrder),
+    page,
+    includeSynonyms,
   )
-  const payload = searchPayload(release, text, ranked, page, includeSynonyms)
   if (cache.seen.get(key) === undefined) cache.seen.set(key, true, key.length)
   else cache.answers.set(key, payload, key.length + payload.head.length + payload.paginationJson.length)
   return respondWithSearch(c, payload, startedAt)
@@ -260,16 +305,14 @@ const postSearchAdvanced = async (c: Context<SandboxEnv>) => {
   }))
   const page = bodyOrQueryPage(body, query, { defaultSize: 20, maxSize: 1000 })
   const release = c.get("release")
-  const ranked = sortRanked(
-    rankLexical(release, text, filter, false, (concept) =>
-      relationshipFilters.every((relationshipFilter) =>
-        hasRelationship(release, concept, relationshipFilter),
-      ),
-    ),
-    "relevance",
-    undefined,
+  const matches = rankLexical(release, text, filter, false, (concept) =>
+    relationshipFilters.every((relationshipFilter) => hasRelationship(release, concept, relationshipFilter)),
   )
-  return respondWithSearch(c, searchPayload(release, text, ranked, page, false), startedAt)
+  return respondWithSearch(
+    c,
+    searchPayload(release, text, matches, rankedOrder(release, "relevance", undefined), page, false),
+    startedAt,
+  )
 }
 
 /** `GET /search/suggest`: `{ query, suggestions: [{ suggestion: Concept, ... }] }`, not paged. */
@@ -286,7 +329,11 @@ const getAutocomplete = (c: Context<SandboxEnv>) => {
     max: 100,
   })
   const release = c.get("release")
-  const ranked = sortRanked(rankLexical(release, text, filter, false), "relevance", undefined).slice(0, limit)
+  const ranked = firstSorted(
+    rankLexical(release, text, filter, false),
+    rankedOrder(release, "relevance", undefined),
+    limit,
+  )
   return ok(c, {
     query: text,
     suggestions: ranked.map(({ concept, match }) => ({
@@ -411,14 +458,16 @@ const postSearchBulk = async (c: Context<SandboxEnv>) => {
           error: "Invalid or missing query",
         }
       }
-      const ranked = sortRanked(rankLexical(release, rawQuery, filter, false), "relevance", undefined)
+      const ranked = firstSorted(
+        rankLexical(release, rawQuery, filter, false),
+        rankedOrder(release, "relevance", undefined),
+        pageSize,
+      )
       return {
         search_id: id,
         query: rawQuery,
         status: "completed",
-        results: ranked
-          .slice(0, pageSize)
-          .map(({ concept, match }) => ({ ...conceptRow(concept), score: match.score })),
+        results: ranked.map(({ concept, match }) => ({ ...conceptRow(concept), score: match.score })),
         duration: Math.round(performance.now() - startedAt),
       }
     }),

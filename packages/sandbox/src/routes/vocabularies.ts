@@ -1,9 +1,11 @@
 /** Vocabulary endpoints (contract §4.3). */
 import type { Context, Hono } from "hono"
+import { conceptOrderOf, firstSorted } from "../data/ConceptOrder.ts"
 import type { Concept, Vocabulary, VocabularyRelease } from "../data/Release.ts"
 import { prepareQuery } from "../data/Scoring.ts"
-import { searchIndexOf } from "../data/SearchIndex.ts"
-import { notFound, ok } from "../http/Envelope.ts"
+import { type LexicalHit, searchIndexOf } from "../data/SearchIndex.ts"
+import { notFound, ok, paginationMeta } from "../http/Envelope.ts"
+import { LruCache } from "../http/LruCache.ts"
 import { QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { matchesFilter } from "./Filters.ts"
@@ -157,28 +159,78 @@ const getVocabularyConcepts = (c: Context<SandboxEnv>) => {
   const filter = { standardConcept: standard === "all" ? undefined : standard, includeInvalid }
   const accept = (concept: Concept) =>
     concept.vocabulary_id === vocabulary.vocabulary_id && matchesFilter(concept, filter)
-  const selected =
-    search === undefined || search.trim() === ""
-      ? conceptsOf(release, vocabulary.vocabulary_id)
+  const start = (page.page - 1) * page.pageSize
+  let total: number
+  let items: ReadonlyArray<Concept>
+  if (search === undefined || search.trim() === "") {
+    // The whole listing is sorted once per release, vocabulary, filter and order; pages are slices.
+    const key = `${vocabulary.vocabulary_id}\u0000${sortBy}\u0000${sortOrder}\u0000${standard}\u0000${includeInvalid}`
+    const cache = listingCacheOf(release)
+    let sorted = cache.get(key)
+    if (sorted === undefined) {
+      sorted = sortConcepts(
+        conceptsOf(release, vocabulary.vocabulary_id)
           .filter(accept)
-          .map((concept) => ({ concept }))
-      : searchIndexOf(release).lexicalSearch(prepareQuery(search), false, accept)
-  const sorted = sortConcepts(
-    selected,
-    (item) =>
-      sortBy === "concept_id"
-        ? item.concept.concept_id
-        : sortBy === "concept_code"
-          ? item.concept.concept_code
-          : item.concept.concept_name,
-    sortOrder,
-  )
-  const { items, pagination } = paginate(sorted, page)
+          .map((concept) => ({ concept })),
+        (item) => sortKeyOf(item.concept, sortBy),
+        sortOrder,
+      ).map((item) => item.concept)
+      cache.set(key, sorted, sorted.length + key.length)
+    }
+    total = sorted.length
+    items = sorted.slice(start, start + page.pageSize)
+  } else {
+    const hits = searchIndexOf(release).lexicalSearch(prepareQuery(search), false, accept)
+    total = hits.length
+    items = firstSorted(hits, hitOrder(release, sortBy, sortOrder), start + page.pageSize)
+      .slice(start)
+      .map((hit) => hit.concept)
+  }
   return ok(
     c,
-    items.map(({ concept }) => conceptWithIncludes(release, concept, includes)),
-    pagination,
+    items.map((concept) => conceptWithIncludes(release, concept, includes)),
+    paginationMeta(page.page, page.pageSize, total),
   )
+}
+
+type ListingSort = "name" | "concept_id" | "concept_code"
+
+const sortKeyOf = (concept: Concept, sortBy: ListingSort): string | number =>
+  sortBy === "concept_id"
+    ? concept.concept_id
+    : sortBy === "concept_code"
+      ? concept.concept_code
+      : concept.concept_name
+
+/** `sortConcepts` by `sortKeyOf` as a comparator of search hits, with precomputed collation ranks. */
+const hitOrder = (
+  release: VocabularyRelease,
+  sortBy: ListingSort,
+  order: "asc" | "desc",
+): ((a: LexicalHit, b: LexicalHit) => number) => {
+  const sign = order === "asc" ? 1 : -1
+  if (sortBy === "concept_id") {
+    return (a, b) =>
+      sign * (a.concept.concept_id - b.concept.concept_id) || a.concept.concept_id - b.concept.concept_id
+  }
+  const ranks = conceptOrderOf(release).rank(sortBy === "concept_code" ? "code" : "name")
+  return (a, b) =>
+    sign * (ranks[a.position]! - ranks[b.position]!) || a.concept.concept_id - b.concept.concept_id
+}
+
+/**
+ * Sorted vocabulary listings per release (key: vocabulary, sort, order, filter), built on first
+ * request; at most 64 listings and 4 M concept references in all.
+ */
+const listingCaches = new WeakMap<VocabularyRelease, LruCache<ReadonlyArray<Concept>>>()
+
+const listingCacheOf = (release: VocabularyRelease): LruCache<ReadonlyArray<Concept>> => {
+  let cache = listingCaches.get(release)
+  if (cache === undefined) {
+    cache = new LruCache<ReadonlyArray<Concept>>(64, 4_000_000)
+    listingCaches.set(release, cache)
+  }
+  return cache
 }
 
 export const registerVocabularyRoutes = (v1: Hono<SandboxEnv>): void => {
