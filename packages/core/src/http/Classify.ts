@@ -11,6 +11,10 @@
  *   retryable); any other 429: `RateLimitError` (retryable).
  * - 408: `ApiError`, retryable. 500, 502, 503, 504: `ServerError`, retryable; other 5xx (501, 505…):
  *   `ServerError`, not retryable. Anything else (1xx, 3xx, 405, 409…): `ApiError`, not retryable.
+ * - 413, 414 and 431 (the request body, URL or headers exceed a server's or proxy's limit, e.g. a very
+ *   long search query in a GET URL): `ApiError`, not retryable, code `request_too_large` (unless the
+ *   body names one) and, when the body has no message, one that says which part is too large and to
+ *   shorten it, since sending it again as is cannot succeed.
  *
  * The error body is read leniently: `error.code` (or `error.name`), `error.message`,
  * `error.details`, `error` as a plain string, top-level `message` or `detail`. An unknown server code
@@ -35,6 +39,7 @@ import {
   ServerError,
 } from "../Errors.ts"
 import { redactSecrets } from "../Redaction.ts"
+import { clientRateLimitedCode } from "./RateLimitGate.ts"
 import { parseRetryAfter } from "./RetryAfter.ts"
 
 /** The errors `classifyResponse` can produce: those that come from an HTTP response. */
@@ -89,15 +94,27 @@ const reasonPhrases: Readonly<Record<number, string>> = {
   409: "Conflict",
   410: "Gone",
   413: "Content Too Large",
+  414: "URI Too Long",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   501: "Not Implemented",
   502: "Bad Gateway",
   503: "Service Unavailable",
   504: "Gateway Timeout",
   505: "HTTP Version Not Supported",
+}
+
+/** Code of the error for a 413, 414 or 431 response without a code of its own. */
+export const requestTooLargeCode = "request_too_large"
+
+/** Which part of the request each "too large" status complains about. */
+const tooLargeParts: Readonly<Record<number, string>> = {
+  413: "the request body exceeds the server's limit: send less data per call",
+  414: "the URL exceeds the server's limit: shorten the query or other parameters",
+  431: "the URL or headers exceed the server's limit: shorten the query or other parameters",
 }
 
 /** A clean fallback message such as `HTTP 502 Bad Gateway`. */
@@ -175,12 +192,17 @@ export const classifyResponse = (input: ClassifyInput): ResponseError | undefine
   const { status } = input
   if (status >= 200 && status <= 299) return undefined
   const envelope = readEnvelope(input.body)
-  const code = envelope.code ?? `http_${status}`
+  const tooLarge = tooLargeParts[status]
+  const code = envelope.code ?? (tooLarge === undefined ? `http_${status}` : requestTooLargeCode)
   const retryAfterMs = parseRetryAfter(headerValue(input.headers, "retry-after"), input.nowMs)
   const requestId = nonEmptyString(headerValue(input.headers, "x-request-id")) ?? envelope.requestId
   const fields = (retryable: boolean): ResponseErrorFields => ({
     message:
-      envelope.message === undefined ? statusText(status) : redactSecrets(envelope.message, input.secret),
+      envelope.message !== undefined
+        ? redactSecrets(envelope.message, input.secret)
+        : tooLarge !== undefined
+          ? `Request too large (${statusText(status)}): ${tooLarge}.`
+          : statusText(status),
     status,
     code,
     ...(envelope.details !== undefined ? { details: redactDeep(envelope.details, input.secret) } : {}),
@@ -223,10 +245,14 @@ export interface RetryRequest {
 /**
  * Whether `error` may be answered by sending `request` again:
  * - never: `TimeoutError` (the call's whole budget is spent), `QuotaExceededError`, `DecodeError`,
- *   `ValidationError`, `ConfigurationError`, `CredentialsError`, and any error whose `retryable` is false
- *   (the other 4xx, 501/505);
- * - GET: any error whose `retryable` is true (429, 408, 500/502/503/504, `ConnectionError`);
- * - POST: `RateLimitError` always (the server, or the client's own gate, declined before processing);
+ *   `ValidationError`, `ConfigurationError`, `CredentialsError`, any error whose `retryable` is false
+ *   (the other 4xx, 501/505), and the client's own rate-limit gate refusing (`RateLimitError` with code
+ *   `client_rate_limited`): the gate has already decided that this call fails now rather than waiting
+ *   for the reset (`onRateLimitExhausted: "fail"`, a reset beyond the longest wait, or one past the
+ *   deadline), so a retry that waits for the reset would undo that decision. The error stays
+ *   `retryable` for the caller: no request was sent, so sending it again later is safe;
+ * - GET: any error whose `retryable` is true (a server 429, 408, 500/502/503/504, `ConnectionError`);
+ * - POST: a server 429 (`RateLimitError`) always (the server declined before processing);
  *   408, 5xx and `ConnectionError` only when the request is `safeToReplay` or `hasIdempotencyKey`.
  */
 export const isRetryable = (error: OmopHubError, request: RetryRequest): boolean => {
@@ -240,6 +266,7 @@ export const isRetryable = (error: OmopHubError, request: RetryRequest): boolean
       return false
   }
   if (!error.retryable) return false
+  if (error._tag === "RateLimitError" && error.code === clientRateLimitedCode) return false
   if (request.method === "GET") return true
   if (error._tag === "RateLimitError") return true
   if (error._tag === "ServerError" || error._tag === "ApiError" || error._tag === "ConnectionError") {

@@ -12,7 +12,9 @@
  *    reset is more than `maxWaitMs` (default 60 s) away or at/after the caller's `deadline`;
  *    `onExhausted: "fail"` and those two cases fail at once with a `RateLimitError` whose code is
  *    `client_rate_limited` (status 429, retryable, `retryAfter` = seconds to the reset). The request
- *    was never sent, so retrying it is safe for any method.
+ *    was never sent, so the caller may safely send it again later, whatever the method; the pipeline's
+ *    retries do not (`isRetryable` in `Classify.ts`), since waiting for the reset is what the gate
+ *    just declined to do.
  * 5. while nothing is known about a key's budget (no response with rate-limit headers yet), one
  *    attempt goes out alone as a probe and the others wait for what its response teaches. After the
  *    probe, an unknown budget (an API or proxy that sends no such headers) no longer holds anyone back.

@@ -4,7 +4,9 @@
  *
  * Rules of `retrying`:
  * 1. A failure is retried only if `isRetryable(error, request)` holds (see `Classify.ts`) and fewer
- *    than `maxRetries` retries have run; otherwise it fails with that error at once.
+ *    than `maxRetries` retries have run; otherwise it fails with that error at once. In particular the
+ *    rate-limit gate's own refusal (`client_rate_limited`, e.g. under `onRateLimitExhausted: "fail"`)
+ *    is never retried here; a server 429 is.
  * 2. The wait before retry n (n = 1, 2, …) is `retryDelay(error, n - 1, random)`:
  *    - the error carries `retryAfter` (the server's `Retry-After`, any status): that many seconds,
  *      clamped to [0, maxServerWaitMs] (default 60 s);

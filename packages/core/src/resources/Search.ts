@@ -96,7 +96,16 @@ const toSearchResult = (data: SearchData, meta: ResponseMeta): SearchResult => {
 const maxPage = Number.MAX_SAFE_INTEGER
 const standardConcepts = ["S", "C", "N"] as const
 
-/** `GET /search/concepts`: full-text concept search (paged, up to 1000 per page). */
+/**
+ * Longest `search.basic` query: the limit `search.bulkBasic` and the sandbox apply to the same search
+ * (a much longer one would only meet a server's URL limit, 414/431).
+ */
+const basicQueryLength = { min: 1, max: 500 }
+
+/**
+ * `GET /search/concepts`: full-text concept search (paged, up to 1000 per page) for a query of 1–500
+ * characters; a longer one is a `ValidationError`, nothing is sent.
+ */
 export const basic = makeOperation({
   resource: "search",
   name: "basic",
@@ -105,7 +114,7 @@ export const basic = makeOperation({
   safeToReplay: true,
   pagination: "page",
   encode: (input: { readonly query: string; readonly options?: BasicSearchOptions | undefined }, check) => {
-    const query = check.text("query", input.query)
+    const query = check.textOfLength("query", input.query, basicQueryLength.min, basicQueryLength.max)
     const o = check.options("options", input.options, [
       "vocabularyIds",
       "domainIds",

@@ -151,19 +151,22 @@ describe("makeRateLimitGate", () => {
       }),
   )
 
-  it.effect("a refusal is retried by the retry policy after the reset, even for a POST", () =>
+  it.effect('a refusal is not retried by the retry policy: under "fail" the call fails at once', () =>
     Effect.gen(function* () {
       const store = makeMemoryStore()
       yield* store.update(fp, { remaining: 0, resetAt: 3000, observedAt: 0 })
       const gate = makeRateLimitGate({ onExhausted: "fail" })
       const { send, starts } = recorder()
-      const fiber = yield* retrying(gate.withPermit(fp, send), {
-        maxRetries: 2,
-        request: { method: "POST", safeToReplay: false, hasIdempotencyKey: false },
-      }).pipe(withStore(store), Effect.forkChild)
-      yield* TestClock.adjust(10_000)
-      assert.strictEqual(yield* Fiber.join(fiber), "sent")
-      assert.deepStrictEqual(starts, [3000])
+      for (const method of ["GET", "POST"] as const) {
+        const error = yield* retrying(gate.withPermit(fp, send), {
+          maxRetries: 2,
+          request: { method, safeToReplay: false, hasIdempotencyKey: false },
+        }).pipe(withStore(store), Effect.flip)
+        assert.strictEqual(error.code, "client_rate_limited")
+        assert.strictEqual(error.retryAfter, 3)
+      }
+      assert.deepStrictEqual(starts, [])
+      assert.strictEqual(yield* Clock.currentTimeMillis, 0)
     }),
   )
 
