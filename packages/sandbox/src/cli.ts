@@ -14,7 +14,7 @@ const HELP = `omophub-sandbox: a local OMOPHub-compatible REST server
 Usage: omophub-sandbox [options]
 
   --port N                 port to listen on (default 0 = a free port)
-  --host H                 interface to bind (default 127.0.0.1)
+  --host H                 interface to bind (default 127.0.0.1; 0.0.0.0 or :: = every interface)
   --vocab DIR              serve the Athena vocabulary in DIR as the default release
   --release NAME=DIR       serve DIR as release NAME (repeatable); NAME alone = built-in vocabulary
   --default-release NAME   release used when a request names none (default 2025.2)
@@ -24,12 +24,14 @@ Usage: omophub-sandbox [options]
   --rate-limit N/WINDOW    per-key limit, e.g. 10/1s, 100/1m, 5/500ms (default off)
   --daily-quota N          per-key requests per UTC day (default off)
   --reset-epoch            send RateLimit-Reset as a Unix timestamp instead of seconds-until-reset
-  --control                enable the HTTP control routes at /_sandbox/*
+  --control                enable the HTTP control routes at /_sandbox/* (unauthenticated)
   --quiet                  do not log requests to stderr
   --help                   show this help
 
 Without --key/--keys-file the sandbox accepts only the public sandbox key oh_sandbox_key.
-The first line on stdout is the base URL, e.g. http://127.0.0.1:43123/v1
+A keys file that lists no keys is an error (exit 1).
+The first line on stdout is the base URL, e.g. http://127.0.0.1:43123/v1 (with --host 0.0.0.0 or ::,
+a loopback URL that connects; the server still listens on every interface).
 `
 
 // Caches compiled (and type-stripped) modules on disk: a restart skips most of the start-up work.
@@ -88,13 +90,15 @@ const parseCli = (argv: readonly string[]): SandboxOptions | "help" => {
   if (v.vocab !== undefined && v.release !== undefined) {
     throw new UsageError("use either --vocab or --release, not both")
   }
-  const invalidKeyStatus =
-    v["invalid-key-status"] === undefined
-      ? undefined
-      : integer("--invalid-key-status", v["invalid-key-status"], 401, 403)
-  if (invalidKeyStatus !== undefined && invalidKeyStatus !== 401 && invalidKeyStatus !== 403) {
-    throw new UsageError("--invalid-key-status must be 401 or 403")
+  const invalidKeyStatusText = v["invalid-key-status"]?.trim()
+  if (
+    invalidKeyStatusText !== undefined &&
+    invalidKeyStatusText !== "401" &&
+    invalidKeyStatusText !== "403"
+  ) {
+    throw new UsageError(`--invalid-key-status must be 401 or 403, got '${v["invalid-key-status"]}'`)
   }
+  const invalidKeyStatus = invalidKeyStatusText === undefined ? undefined : Number(invalidKeyStatusText)
   return {
     port: v.port === undefined ? 0 : integer("--port", v.port, 0, 65535),
     hostname: v.host ?? "127.0.0.1",
@@ -141,6 +145,30 @@ function parseArgsStrict(argv: readonly string[]) {
   })
 }
 
+/** Wildcard addresses: the server listens on every interface, but a client cannot connect to them. */
+const WILDCARD_HOSTS: Readonly<Record<string, string>> = {
+  "0.0.0.0": "127.0.0.1",
+  "::": "[::1]",
+  "[::]": "[::1]",
+  "::0": "[::1]",
+}
+
+/** The base URL to print: for a wildcard bind, the same URL on the matching loopback address. */
+const connectableUrl = (url: string, hostname: string | undefined): string => {
+  const loopback = hostname === undefined ? undefined : WILDCARD_HOSTS[hostname]
+  if (loopback === undefined) return url
+  const parsed = new URL(url)
+  parsed.hostname = loopback
+  return parsed.href.replace(/\/$/, "")
+}
+
+/** A loopback bind, reachable from this machine only. */
+const isLoopback = (hostname: string): boolean =>
+  hostname === "localhost" ||
+  hostname === "::1" ||
+  hostname === "[::1]" ||
+  /^127\.\d+\.\d+\.\d+$/.test(hostname)
+
 const main = async () => {
   let options: SandboxOptions | "help"
   try {
@@ -163,10 +191,17 @@ const main = async () => {
     process.stderr.write(`omophub-sandbox: cannot start: ${(error as Error).message}\n`)
     process.exit(1)
   }
-  process.stdout.write(`${sandbox.url}\n`)
+  const url = connectableUrl(sandbox.url, options.hostname)
+  const everyInterface = url !== sandbox.url
+  process.stdout.write(`${url}\n`)
   process.stderr.write(
-    `omophub-sandbox listening on ${sandbox.url} (releases: ${sandbox.releases.join(", ")}; default ${sandbox.defaultRelease})\n`,
+    `omophub-sandbox listening on ${everyInterface ? `every interface (${options.hostname}), port ${sandbox.port}; base URL ${url}` : url} (releases: ${sandbox.releases.join(", ")}; default ${sandbox.defaultRelease})\n`,
   )
+  if (options.control === true && options.hostname !== undefined && !isLoopback(options.hostname)) {
+    process.stderr.write(
+      `WARNING: the control routes (/_sandbox/*) are enabled and unauthenticated, and this server is reachable ${everyInterface ? "on every interface" : `at ${options.hostname}`}: anyone who can connect can add keys, inject faults or reset it. Bind to 127.0.0.1 unless that is intended.\n`,
+    )
+  }
   if (sandbox.defaultKey !== undefined) {
     process.stderr.write(
       `No keys configured: use the public sandbox key ${sandbox.defaultKey} (sandbox only)\n`,

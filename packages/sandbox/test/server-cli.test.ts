@@ -1,4 +1,7 @@
 import { execFile, spawnSync } from "node:child_process"
+import { mkdtemp, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import path from "node:path"
 import { describe, expect, it } from "vitest"
 import { bearer, cliPath, json, spawnCli, syntheaDir } from "./server-support.ts"
 
@@ -14,6 +17,15 @@ const run = (args: readonly string[]) =>
       })
     })
   })
+
+/** Polls `condition` until it holds (stderr arrives on its own pipe, after or before stdout). */
+const waitFor = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
+  const started = Date.now()
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not reached in time")
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
 
 describe("omophub-sandbox CLI", () => {
   it("prints the base URL first, serves the vocabulary and exits 0 on SIGTERM", async () => {
@@ -72,7 +84,9 @@ describe("omophub-sandbox CLI", () => {
       [["--bogus"], /Unknown option '--bogus'/],
       [["--port", "abc"], /--port expects an integer/],
       [["--rate-limit", "ten"], /--rate-limit expects N\/WINDOW/],
-      [["--invalid-key-status", "402"], /401 or 403/],
+      [["--invalid-key-status", "402"], /--invalid-key-status must be 401 or 403, got '402'/],
+      [["--invalid-key-status", "500"], /--invalid-key-status must be 401 or 403, got '500'/],
+      [["--invalid-key-status", "abc"], /--invalid-key-status must be 401 or 403, got 'abc'/],
     ]
     const results = await Promise.all(cases.map(([args]) => run([cliPath, ...args])))
     results.forEach((result, i) => {
@@ -80,6 +94,52 @@ describe("omophub-sandbox CLI", () => {
       expect(result.stderr).toMatch(cases[i]![1])
       expect(result.stdout).toBe("")
     })
+  })
+
+  it("exits 1 when the keys file lists no keys, rather than accept the public sandbox key", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "sandbox-cli-keys-"))
+    try {
+      for (const [name, content] of [
+        ["empty-object.json", '{"keys":[]}'],
+        ["empty-array.json", "[]"],
+      ] as const) {
+        const file = path.join(dir, name)
+        await writeFile(file, content)
+        const result = await run([cliPath, "--keys-file", file, "--quiet"])
+        expect(result.code).toBe(1)
+        expect(result.stdout).toBe("")
+        expect(result.stderr).toContain(`cannot start: Keys file ${file} lists no keys`)
+        expect(result.stderr).not.toContain("No keys configured")
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("--host 0.0.0.0 prints a connectable loopback URL, and warns when the control routes are on", async () => {
+    const cli = await spawnCli(node, [cliPath, "--host", "0.0.0.0", "--control", "--quiet"])
+    try {
+      expect(cli.firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/)
+      const response = await fetch(`${cli.firstLine}/concepts/201826`, { headers: bearer("oh_sandbox_key") })
+      expect(response.status).toBe(200)
+      await waitFor(() => cli.stderr().includes("WARNING"))
+      expect(cli.stderr()).toMatch(/listening on every interface \(0\.0\.0\.0\)/)
+      expect(cli.stderr()).toMatch(/control routes \(\/_sandbox\/\*\) are enabled and unauthenticated/)
+      expect(cli.stderr()).toMatch(/reachable on every interface/)
+    } finally {
+      expect(await cli.stop("SIGTERM")).toBe(0)
+    }
+  })
+
+  it("prints no control warning for the default loopback bind", async () => {
+    const cli = await spawnCli(node, [cliPath, "--control", "--quiet"])
+    try {
+      expect(cli.firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/)
+      await waitFor(() => cli.stderr().includes("listening on"))
+      expect(cli.stderr()).not.toContain("WARNING")
+    } finally {
+      expect(await cli.stop("SIGTERM")).toBe(0)
+    }
   })
 
   it("exits 1 naming the problem when the vocabulary cannot be loaded", () => {

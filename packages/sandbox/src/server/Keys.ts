@@ -93,6 +93,8 @@ export class KeyStore {
 /**
  * Reads a keys file: `{ "keys": [{ "key": "oh_…", "name": "ci", "revoked": false }, "oh_bare_key"] }`
  * (a bare top-level array is accepted too). Errors name the file and the entry, never a key.
+ * A file with no keys at all is an error: a secret file that rendered empty (say in CI) must not
+ * leave the server accepting the public `oh_sandbox_key` instead.
  */
 export const loadKeysFile = async (path: string): Promise<ApiKeyRecord[]> => {
   let text: string
@@ -115,6 +117,11 @@ export const loadKeysFile = async (path: string): Promise<ApiKeyRecord[]> => {
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown } | null)?.keys
   if (!Array.isArray(list)) throw new Error(`Keys file ${path} must hold { "keys": [...] }`)
+  if (list.length === 0) {
+    throw new Error(
+      `Keys file ${path} lists no keys: add at least one, or leave the keys file out to accept only the public sandbox key`,
+    )
+  }
   return list.map((entry: unknown, index) => {
     if (typeof entry === "string" && entry.trim() !== "") return { key: entry }
     const e = entry as Partial<Record<keyof ApiKeyRecord, unknown>> | null
