@@ -8,10 +8,28 @@ interface Run {
   readonly figures: Figures
 }
 
+/** A file that is missing, not JSON or not a bench result is a usage error: one line, exit 2. */
+const unusable = (file: string, reason: string): never => {
+  console.error(`--compare: ${file}: ${reason}\nusage: node src/main.ts --compare a.json b.json`)
+  return process.exit(2)
+}
+
 const load = async (file: string): Promise<Run> => {
-  const run = JSON.parse(await readFile(file, "utf8")) as Run
-  if (typeof run !== "object" || run === null || typeof run.figures !== "object") {
-    throw new Error(`${file} is not a bench result (no "figures")`)
+  let text: string
+  try {
+    text = await readFile(file, "utf8")
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    return unusable(file, `cannot read it${typeof code === "string" ? ` (${code})` : ""}`)
+  }
+  let run: Run
+  try {
+    run = JSON.parse(text) as Run
+  } catch {
+    return unusable(file, "not JSON")
+  }
+  if (typeof run !== "object" || run === null || typeof run.figures !== "object" || run.figures === null) {
+    return unusable(file, 'not a bench result (no "figures")')
   }
   return run
 }

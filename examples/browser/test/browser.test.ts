@@ -293,8 +293,9 @@ describe("real-API mode (the API played by a sandbox)", () => {
 })
 
 describe("pnpm start", () => {
-  it("prints the URL first, then serves /config for the sandbox it started", async () => {
-    const child = spawn(process.execPath, [join(appRoot, "server/main.ts"), "--port", "0"], {
+  it("prints the URL first, then serves /config for the sandbox it started (after a `--`)", async () => {
+    // `pnpm start -- --port 0` passes the `--` on.
+    const child = spawn(process.execPath, [join(appRoot, "server/main.ts"), "--", "--port", "0"], {
       cwd: appRoot,
       env: { ...process.env, OMOPHUB_API_URL: "", OMOPHUB_API_KEY: "" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 /**
- * Where the example sends its requests: the server named by OMOPHUB_API_URL (the real API) with the
- * key from the default credential chain, otherwise a local sandbox started here (built-in
+ * Where the example sends its requests: the server named by OMOPHUB_API_URL when it is set (the key
+ * from OMOPHUB_API_KEY, else the credentials file, else the OS keychain), otherwise a local sandbox started here (built-in
  * vocabulary, or `--vocab DIR` in Athena format). Under Bun the sandbox serves with `Bun.serve`.
  */
 import { createClient, type OMOPHub } from "@omophub/bun"
@@ -11,15 +11,13 @@ export interface Connection {
   readonly close: () => Promise<void>
 }
 
-export const connect = async (args: ReadonlyArray<string>): Promise<Connection> => {
+export const connect = async (vocab: string | undefined): Promise<Connection> => {
   const apiUrl = process.env.OMOPHUB_API_URL
   if (apiUrl) {
     // Key from OMOPHUB_API_KEY, else the credentials file, else the OS keychain.
     const client = createClient()
     return { client, description: apiUrl, close: () => client.close() }
   }
-  const vocabFlag = args.indexOf("--vocab")
-  const vocab = vocabFlag >= 0 ? args[vocabFlag + 1] : undefined
   const { start } = await import("@omophub/sandbox")
   const sandbox = await start(vocab === undefined ? {} : { vocab })
   const client = createClient({ baseUrl: sandbox.url, apiKey: sandbox.defaultKey })

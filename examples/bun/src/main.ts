@@ -8,9 +8,12 @@
  *
  * With OMOPHUB_API_URL set, `createClient()` gets its key from the default chain: OMOPHUB_API_KEY,
  * then the credentials file, then the OS keychain.
+ *
+ * Exit codes: 0 done, 1 an error (printed as one line with a hint), 2 a usage error.
  */
 import { NotFoundError } from "@omophub/bun"
-import { connect } from "./connection.ts"
+import { parseFlags, report, usage } from "./cli.ts"
+import { type Connection, connect } from "./connection.ts"
 
 /** The value, or undefined when the API answers 404 (the code is not in the selected release). */
 const orNotFound = <A>(call: Promise<A>): Promise<A | undefined> =>
@@ -19,10 +22,15 @@ const orNotFound = <A>(call: Promise<A>): Promise<A | undefined> =>
     throw error
   })
 
-const { client, description, close } = await connect(process.argv.slice(2))
-console.log(`Bun ${process.versions.bun}, using ${description}\n`)
+const flags = parseFlags(process.argv.slice(2))
+if (flags.help) {
+  console.log(usage)
+  process.exit(0)
+}
 
-try {
+const run = async ({ client, description }: Connection) => {
+  console.log(`Bun ${process.versions.bun}, using ${description}\n`)
+
   const diabetes = await client.concepts.get(201826)
   console.log(
     `Concept 201826: ${diabetes.concept_name} (${diabetes.vocabulary_id} ${diabetes.concept_code}, ` +
@@ -72,6 +80,14 @@ try {
     if (!(error instanceof NotFoundError)) throw error
     console.log(`\nConcept 999999999: ${error._tag} (${error.code}, request ${error.requestId ?? "?"})`)
   }
+}
+
+let connection: Connection | undefined
+try {
+  connection = await connect(flags.vocab)
+  await run(connection)
+} catch (error) {
+  process.exitCode = report(error)
 } finally {
-  await close()
+  await connection?.close()
 }

@@ -1,6 +1,6 @@
 /**
- * Where the example sends its requests: the server named by OMOPHUB_API_URL (the real API) with the
- * key from the default credential chain, otherwise a local sandbox started here (built-in
+ * Where the example sends its requests: the server named by OMOPHUB_API_URL when it is set (the key
+ * from OMOPHUB_API_KEY, else the credentials file, else the OS keychain), otherwise a local sandbox started here (built-in
  * vocabulary, or `--vocab DIR` in Athena format).
  */
 import { createClient, type OMOPHub } from "@omophub/deno"
@@ -20,15 +20,13 @@ interface SandboxModule {
   }>
 }
 
-export const connect = async (args: ReadonlyArray<string>): Promise<Connection> => {
+export const connect = async (vocab: string | undefined): Promise<Connection> => {
   const apiUrl = Deno.env.get("OMOPHUB_API_URL")
   if (apiUrl) {
     // Key from OMOPHUB_API_KEY, else the credentials file, else the OS keychain.
     const client = createClient()
     return { client, description: apiUrl, close: () => client.close() }
   }
-  const vocabFlag = args.indexOf("--vocab")
-  const vocab = vocabFlag >= 0 ? args[vocabFlag + 1] : undefined
   // Imported by a variable name so that `deno check` leaves the sandbox out: it is a dev tool typed
   // for Node (its own tsconfig asks for @types/node), and `deno run` loads it all the same.
   const sandboxModule: string = "@omophub/sandbox"

@@ -43,6 +43,8 @@ it("takes the server from OMOPHUB_API_URL and the key from OMOPHUB_API_KEY, with
     const permissions = [
       "--allow-env=OMOPHUB_API_KEY,OMOPHUB_API_URL,OMOPHUB_PROFILE,OMOPHUB_CREDENTIALS_FILE,HOME,XDG_CONFIG_HOME",
       `--allow-net=${new URL(sandbox.url).host}`, // api.omophub.com in the README
+      "--allow-read", // the credentials file
+      "--allow-run=secret-tool", // the OS keychain on Linux
     ]
     const { stdout, stderr } = await runExample(
       [],
@@ -67,4 +69,34 @@ it("runs under Deno over a real Athena vocabulary with --vocab", async () => {
   expect(stdout).toContain("Concept 201826: Type 2 diabetes mellitus")
   expect(stdout).toContain("ICD10CM E11.9: not in this vocabulary release")
   expect(stdout).toContain("no mapping in this vocabulary release")
+})
+
+/** Runs the example expecting it to fail: its exit code and output. */
+const runFailing = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  runExample(args, env).then(
+    () => ({ code: 0, stdout: "", stderr: "" }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  )
+
+it("says what is wrong with the key in one line, exit 1, without printing the key", async () => {
+  const key = "oh_deno_wrong_key_0123456789"
+  const sandbox = await start({})
+  try {
+    const { code, stderr } = await runFailing([], { OMOPHUB_API_URL: sandbox.url, OMOPHUB_API_KEY: key })
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/^AuthenticationError \w+: /m)
+    expect(stderr).toContain("hint: check OMOPHUB_API_KEY")
+    expect(stderr).not.toContain(key)
+    expect(stderr).not.toMatch(/^\s+at /m)
+  } finally {
+    await sandbox.close()
+  }
+})
+
+it("rejects a mistyped flag or a flag without its value with the usage, exit 2", async () => {
+  for (const args of [["--vocb", synthea], ["--vocab"]]) {
+    const { code, stderr } = await runFailing(args)
+    expect(code, args.join(" ")).toBe(2)
+    expect(stderr).toContain("usage: deno run -A src/main.ts [--vocab DIR]")
+  }
 })

@@ -1,6 +1,7 @@
 /**
- * Where the example sends its requests: the real API when OMOPHUB_API_URL and OMOPHUB_API_KEY are
- * set, otherwise a local sandbox started here (built-in vocabulary, or `--vocab DIR` in Athena format).
+ * Where the example sends its requests: the server named by OMOPHUB_API_URL when it is set (the key
+ * from OMOPHUB_API_KEY, else the credentials file, else the OS keychain), otherwise a local sandbox
+ * started here (built-in vocabulary, or `--vocab DIR` in Athena format).
  * A sandbox started here also gets a few scripted faults (unless `--no-faults`), so that the retries
  * have something to do.
  */
@@ -15,9 +16,14 @@ export interface Connection {
   readonly close: () => Promise<void>
 }
 
-export const connect = async (argv: ReadonlyArray<string>): Promise<Connection> => {
-  if (process.env.OMOPHUB_API_URL && process.env.OMOPHUB_API_KEY) {
-    // The client reads both variables itself.
+export interface ConnectOptions {
+  readonly vocab: string | undefined
+  readonly faults: boolean
+}
+
+export const connect = async ({ vocab, faults: withFaults }: ConnectOptions): Promise<Connection> => {
+  if (process.env.OMOPHUB_API_URL) {
+    // The client reads OMOPHUB_API_URL itself, and the key from its default credential chain.
     return {
       baseUrl: undefined,
       apiKey: undefined,
@@ -27,14 +33,12 @@ export const connect = async (argv: ReadonlyArray<string>): Promise<Connection> 
       close: async () => {},
     }
   }
-  const vocabFlag = argv.indexOf("--vocab")
-  const vocab = vocabFlag >= 0 ? argv[vocabFlag + 1] : undefined
   const { start } = await import("@omophub/sandbox")
   // A per-key limit, so the responses carry RateLimit-* headers for the client to read.
   const rateLimit = { limit: 100, windowMs: 60_000 }
   const sandbox = await start(vocab === undefined ? { rateLimit } : { vocab, rateLimit })
   const faults: string[] = []
-  if (!argv.includes("--no-faults")) {
+  if (withFaults) {
     // One 503 on the first batch: the SDK's own retry absorbs it.
     sandbox.control.fault({ match: "POST /v1/concepts/batch", kind: "status", status: 503 })
     faults.push("POST /v1/concepts/batch answers 503 once")

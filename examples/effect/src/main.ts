@@ -7,16 +7,29 @@
  *   node src/main.ts --vocab DIR     # the sandbox over an Athena vocabulary download
  *   node src/main.ts --no-faults     # the sandbox without the scripted 503s
  *   OMOPHUB_API_URL=... OMOPHUB_API_KEY=... node src/main.ts   # against the real API, unchanged
+ *
+ * Exit codes: 0 done, 1 an error (printed as one line with a hint), 2 a usage error.
  */
 import { type Concept, layer, OmopHubClient, type OmopHubError } from "@omophub/node"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
-import { connect } from "./connection.ts"
+import { parseFlags, report, usage } from "./cli.ts"
+import { type Connection, connect } from "./connection.ts"
 import { ConsoleTracerLive, printedSpans } from "./tracing.ts"
 
-const connection = await connect(process.argv.slice(2))
+const flags = parseFlags(process.argv.slice(2))
+if (flags.help) {
+  console.log(usage)
+  process.exit(0)
+}
+let connection: Connection
+try {
+  connection = await connect({ vocab: flags.vocab, faults: !flags["no-faults"] })
+} catch (error) {
+  process.exit(report(error))
+}
 console.log(`Using ${connection.description}`)
 for (const fault of connection.faults) console.log(`  scripted fault: ${fault}`)
 
@@ -132,6 +145,8 @@ try {
     printedSpans.some((printed) => printed.includes(connection.secret ?? ""))
   console.log(`Spans printed: ${printedSpans.length}; API key in any span: ${leaked ? "YES" : "no"}`)
   if (leaked) process.exitCode = 1
+} catch (error) {
+  process.exitCode = report(error)
 } finally {
   await connection.close()
 }

@@ -70,3 +70,36 @@ it("runs over a real Athena vocabulary with --vocab", async () => {
   expect(stdout).toContain("8 lookups -> 1 HTTP request(s) (1 POST /concepts/batch")
   expect(stdout).not.toContain("app schedule:")
 })
+
+/** Runs the example expecting it to fail: its exit code and output. */
+const runFailing = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  run(process.execPath, [main, ...args], { env: { ...ownSandbox, ...env } }).then(
+    () => ({ code: 0, stdout: "", stderr: "" }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  )
+
+it("says what is wrong with the key in one line, exit 1, without printing the key", async () => {
+  const key = "oh_effect_wrong_key_0123456789"
+  const sandbox = await start({})
+  try {
+    const { code, stdout, stderr } = await runFailing([], {
+      OMOPHUB_API_URL: sandbox.url,
+      OMOPHUB_API_KEY: key,
+    })
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/^AuthenticationError \w+: /m)
+    expect(stderr).toContain("hint: check OMOPHUB_API_KEY")
+    expect(stdout + stderr).not.toContain(key)
+    expect(stderr).not.toMatch(/^\s+at /m)
+  } finally {
+    await sandbox.close()
+  }
+})
+
+it("rejects a mistyped flag or a flag without its value with the usage, exit 2", async () => {
+  for (const args of [["--vocb", synthea], ["--vocab"], ["--faults"]]) {
+    const { code, stderr } = await runFailing(args)
+    expect(code, args.join(" ")).toBe(2)
+    expect(stderr).toContain("usage: node src/main.ts [--vocab DIR] [--no-faults]")
+  }
+})

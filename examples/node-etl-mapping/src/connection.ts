@@ -1,6 +1,6 @@
 /**
- * Where the ETL sends its requests: the real API when OMOPHUB_API_URL and OMOPHUB_API_KEY are set,
- * otherwise a local sandbox started here (built-in vocabulary, or `--vocab DIR` in Athena format)
+ * Where the ETL sends its requests: the server named by OMOPHUB_API_URL when it is set (the key from
+ * OMOPHUB_API_KEY, else the credentials file, else the OS keychain), otherwise a local sandbox started here (built-in vocabulary, or `--vocab DIR` in Athena format)
  * with a per-second rate limit, so the rate-limit display has something to show.
  */
 import type { Sandbox } from "@omophub/sandbox"
@@ -21,8 +21,8 @@ export interface ConnectOptions {
 }
 
 export const connect = async (options: ConnectOptions): Promise<Connection> => {
-  if (process.env.OMOPHUB_API_URL && process.env.OMOPHUB_API_KEY) {
-    // The client reads both variables itself.
+  if (process.env.OMOPHUB_API_URL) {
+    // The client reads OMOPHUB_API_URL itself, and the key from its default credential chain.
     return {
       baseUrl: undefined,
       apiKey: undefined,

@@ -7,52 +7,67 @@
  *   node src/main.ts --faults                 # the sandbox injects 429s, 503s and connection resets
  *   node src/main.ts --vocab DIR              # the sandbox over an Athena vocabulary download
  *   OMOPHUB_API_URL=... OMOPHUB_API_KEY=... node src/main.ts   # against the real API, unchanged
+ *
+ * Exit codes: 0 every row written and none in `error` except the expected ones (a vocabulary the key
+ * is not licensed for); 1 rows in `error`, or the run stopped (wrong key, server unreachable...);
+ * 2 a usage error (flags, input file).
  */
 import { once } from "node:events"
 import { createWriteStream, readFileSync } from "node:fs"
 import { mkdir } from "node:fs/promises"
 import { dirname, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { parseArgs } from "node:util"
 import { createClient } from "@omophub/node"
-import { connect } from "./connection.ts"
+import { parseFlags, report as reportError, usage, usageError } from "./cli.ts"
+import { type Connection, connect } from "./connection.ts"
 import { formatCsvRow, parseCsv } from "./csv.ts"
 import { FatalError, type Outcome, resolveCode, type Status, statuses } from "./mapping.ts"
 import { makeProgress } from "./progress.ts"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
-const { values: args } = parseArgs({
-  options: {
-    in: { type: "string", default: resolve(packageDir, "data/source-codes.csv") },
-    out: { type: "string", default: resolve(packageDir, "out/mapped-codes.csv") },
-    vocab: { type: "string" },
-    faults: { type: "boolean", default: false },
-    chunk: { type: "string", default: "250" },
-    "rate-limit": { type: "string", default: "10" },
-  },
-})
+const flags = parseFlags(process.argv.slice(2))
+if (flags.help) {
+  console.log(usage)
+  process.exit(0)
+}
+const args = {
+  ...flags,
+  in: flags.in ?? resolve(packageDir, "data/source-codes.csv"),
+  out: flags.out ?? resolve(packageDir, "out/mapped-codes.csv"),
+}
 const chunkSize = Number(args.chunk)
 const rateLimit = Number(args["rate-limit"])
 if (!Number.isInteger(chunkSize) || chunkSize < 1 || !Number.isInteger(rateLimit) || rateLimit < 1) {
-  console.error("--chunk and --rate-limit take positive integers")
-  process.exit(2)
+  usageError("--chunk and --rate-limit take positive integers")
 }
 
 // Read and check the input before starting anything.
-const table = parseCsv(readFileSync(args.in, "utf8"))
+const readInput = (file: string) => {
+  try {
+    return readFileSync(file, "utf8")
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    return usageError(`cannot read --in ${file}${typeof code === "string" ? ` (${code})` : ""}`)
+  }
+}
+const table = parseCsv(readInput(args.in))
 const header = (table[0] ?? []).map((name) => name.trim().toLowerCase())
 const vocabularyColumn = header.indexOf("vocabulary_id")
 const codeColumn = header.indexOf("concept_code")
 if (vocabularyColumn < 0 || codeColumn < 0) {
-  console.error(`${args.in}: the header needs the columns vocabulary_id and concept_code`)
-  process.exit(2)
+  usageError(`${args.in}: the header needs the columns vocabulary_id and concept_code`)
 }
 const rows = table.slice(1).map((fields) => ({
   vocabularyId: fields[vocabularyColumn] ?? "",
   conceptCode: fields[codeColumn] ?? "",
 }))
 
-const connection = await connect({ vocab: args.vocab, rateLimit })
+let connection: Connection
+try {
+  connection = await connect({ vocab: args.vocab, rateLimit })
+} catch (error) {
+  process.exit(reportError(error))
+}
 console.log(`Mapping ${rows.length} rows of ${relative(process.cwd(), args.in) || args.in}`)
 console.log(`Using ${connection.description}`)
 if (args.faults) {
@@ -74,11 +89,14 @@ if (args.faults) {
   }
 }
 
-// Every attempt the client makes goes through this fetch: the request count against any server.
+// Every attempt the client makes goes through this fetch: attempts, and those that got a response.
 let fetchCalls = 0
-const countingFetch = (input: Request | URL | string, init?: RequestInit) => {
+let answered = 0
+const countingFetch = async (input: Request | URL | string, init?: RequestInit) => {
   fetchCalls++
-  return fetch(input, init)
+  const response = await fetch(input, init)
+  answered++
+  return response
 }
 const client = createClient({
   baseUrl: connection.baseUrl,
@@ -126,6 +144,8 @@ const report = async (done: number) =>
 let done = 0
 const ticker = process.stdout.isTTY ? setInterval(() => void report(done), 100) : undefined
 let exitCode = 0
+let unexpectedErrors = 0
+let expectedErrors = 0
 try {
   // Chunk by chunk, so memory stays flat on big files; the new codes of a chunk are looked up
   // together, in the same tick, which is what lets the SDK batch them.
@@ -146,6 +166,10 @@ try {
     for (const [index, outcome] of outcomes.entries()) {
       const row = chunk[index]!
       counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1)
+      if (outcome.status === "error") {
+        if (outcome.expected) expectedErrors++
+        else unexpectedErrors++
+      }
       lines += `${formatCsvRow([
         start + index + 1,
         row.vocabularyId,
@@ -165,8 +189,15 @@ try {
     await report(done)
   }
 } catch (error) {
-  if (!(error instanceof FatalError)) throw error
-  console.error(`\nStopped after ${done} of ${rows.length} rows: ${error.message}`)
+  if (error instanceof FatalError) {
+    console.error(`\nStopped after ${done} of ${rows.length} rows: ${error.message}`)
+    const hint = /^(Connection|Timeout)Error/.test(error.message)
+      ? "check OMOPHUB_API_URL and that the server is reachable"
+      : /^(Authentication|Credentials)Error/.test(error.message)
+        ? "check OMOPHUB_API_KEY (or the key in your credentials file / OS keychain)"
+        : undefined
+    if (hint !== undefined) console.error(`hint: ${hint}`)
+  } else reportError(error)
   exitCode = 1
 } finally {
   clearInterval(ticker)
@@ -186,7 +217,7 @@ for (const status of statuses) console.log(`  ${status.padEnd(17)} ${String(coun
 
 const sandbox = connection.sandbox
 if (sandbox === undefined) {
-  console.log(`HTTP requests: ${fetchCalls} (counted by the client's fetch)`)
+  console.log(`HTTP requests: ${answered} answered, ${fetchCalls} attempts (counted by the client's fetch)`)
 } else {
   const log = sandbox.requests().filter((request) => request.path.startsWith("/v1"))
   // A `pass` fault is a real answer (used to space the other faults out).
@@ -196,12 +227,22 @@ if (sandbox === undefined) {
     request.fault === "status" ? String(request.status) : `${request.fault}`,
   )
   console.log(
-    `HTTP requests: ${log.length} (sandbox request log; the client's fetch counted ${fetchCalls}): ` +
+    `HTTP requests: ${log.length} (sandbox request log; the client's fetch made ${fetchCalls} attempts): ` +
       `${log.length - faulted.length - limited.length} answered, ${limited.length} rate-limited (429)` +
       `, ${faulted.length} faulted${faulted.length > 0 ? ` (${faultList.join(", ")})` : ""}`,
   )
 }
-console.log(`Rows per request: ${(rows.length / Math.max(1, fetchCalls)).toFixed(0)}`)
+if (answered > 0) console.log(`Rows per request: ${(written / answered).toFixed(0)}`)
+
+if (expectedErrors > 0) {
+  console.log(
+    `${expectedErrors} row(s) in error for a vocabulary the key may not use: expected, exit code unchanged`,
+  )
+}
+if (unexpectedErrors > 0) {
+  console.error(`${unexpectedErrors} row(s) ended in error (see their detail column)`)
+  exitCode = 1
+}
 
 await client.close()
 await connection.close()

@@ -23,6 +23,8 @@ export type Status = (typeof statuses)[number]
 
 export interface Outcome {
   readonly status: Status
+  /** An `error` the run expects and does not fail for: a vocabulary the key is not licensed for. */
+  readonly expected?: boolean
   readonly source?: FhirConcept | undefined
   readonly standard?: FhirConcept | undefined
   readonly detail: string
@@ -35,8 +37,15 @@ const fatalTags = new Set([
   "ConfigurationError",
   "QuotaExceededError",
 ])
+/** No response at all (after the client's retries): fatal until the server has answered once. */
+const transportTags = new Set(["ConnectionError", "TimeoutError"])
+/** This many transport failures in a row stop the run even after earlier successes. */
+export const maxConsecutiveTransportFailures = 3
 
 export class FatalError extends Error {}
+
+/** Whether the server has answered yet, and the transport failures since its last answer. */
+const health = { answered: false, transportFailures: 0 }
 
 const describe = (error: unknown): string => {
   if (!isOmopHubError(error)) return error instanceof Error ? error.message : String(error)
@@ -62,6 +71,8 @@ export const resolveCode = async (
       { vocabularyId: vocabulary, code },
       { onUnmapped: "sentinel" },
     )
+    health.answered = true
+    health.transportFailures = 0
     const source = resolution.source_concept.concept_id === 0 ? undefined : resolution.source_concept
     const standard = resolution.standard_concept.concept_id === 0 ? undefined : resolution.standard_concept
     if (source === undefined) return { status: "not_found", detail: "" }
@@ -72,8 +83,19 @@ export const resolveCode = async (
       ? { status: "already_standard", source, standard, detail }
       : { status: "mapped", source, standard, detail }
   } catch (error) {
-    if (isOmopHubError(error) && fatalTags.has(error._tag)) throw new FatalError(describe(error))
-    if (isOmopHubError(error) && error._tag === "NotFoundError") return { status: "not_found", detail: "" }
-    return { status: "error", detail: describe(error) }
+    if (!isOmopHubError(error)) return { status: "error", detail: describe(error) }
+    if (fatalTags.has(error._tag)) throw new FatalError(describe(error))
+    if (transportTags.has(error._tag)) {
+      health.transportFailures++
+      if (!health.answered || health.transportFailures >= maxConsecutiveTransportFailures) {
+        throw new FatalError(describe(error))
+      }
+      return { status: "error", detail: describe(error) }
+    }
+    health.answered = true // any other error is an answer from the server
+    health.transportFailures = 0
+    if (error._tag === "NotFoundError") return { status: "not_found", detail: "" }
+    const restricted = "code" in error && error.code === "vocabulary_restricted"
+    return { status: "error", detail: describe(error), expected: restricted }
   }
 }

@@ -46,6 +46,8 @@ describe("the ETL example against the sandbox it starts, with injected faults", 
       )
     }
     expect(stdout).toContain("Wrote 3000 of 3000 rows")
+    // The CPT4 rows refused by design do not fail the run (it exited 0: `run` resolved).
+    expect(stdout).toMatch(/\d+ row\(s\) in error for a vocabulary the key may not use: expected/)
   })
 
   it("maps known codes to the right standard concepts and marks the others", async () => {
@@ -134,8 +136,8 @@ it("runs against a server named by OMOPHUB_API_URL / OMOPHUB_API_KEY, counting r
       ["already_standard", "201826"],
       ["not_found", ""],
     ])
-    // One batch of three distinct codes, plus the two faulted attempts.
-    expect(stdout).toContain("HTTP requests: 3 (counted by the client's fetch)")
+    // One batch of three distinct codes, plus the two faulted attempts (the reset got no response).
+    expect(stdout).toContain("HTTP requests: 2 answered, 3 attempts (counted by the client's fetch)")
     expect(sandbox.requests().length).toBe(3)
     expect(stdout + stderr).not.toContain(key)
   } finally {
@@ -169,4 +171,56 @@ it("maps codes over a real Athena vocabulary with --vocab", async () => {
     ["already_standard", "40762125", "40762125"],
     ["not_found", "", ""],
   ])
+})
+
+/** Runs the example expecting it to fail: its exit code and output. */
+const runFailing = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  run(process.execPath, [main, ...args], { env: { ...noApi, ...env } }).then(
+    () => ({ code: 0, stdout: "", stderr: "" }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  )
+
+it("stops at once with exit 1 when the server is unreachable, before processing all rows", async () => {
+  // A port that was just in use and is closed now: connections are refused.
+  const gone = await start({})
+  await gone.close()
+  const out = join(work, "unreachable.csv")
+  const { code, stdout, stderr } = await runFailing(["--out", out], {
+    OMOPHUB_API_URL: gone.url,
+    OMOPHUB_API_KEY: "oh_unreachable_0123456789",
+  })
+  expect(code).toBe(1)
+  expect(stderr).toMatch(/^Stopped after \d+ of 3000 rows: ConnectionError/m)
+  expect(stderr).toContain("hint: check OMOPHUB_API_URL")
+  expect(readRows(out).length).toBeLessThan(3000)
+  expect(stdout).toMatch(/HTTP requests: 0 answered, \d+ attempts/)
+  expect(stdout + stderr).not.toContain("oh_unreachable_0123456789")
+})
+
+it("stops with exit 1 and a clean message on a wrong key, without printing it", async () => {
+  const key = "oh_etl_wrong_key_0123456789"
+  const sandbox = await start({})
+  try {
+    const out = join(work, "wrong-key.csv")
+    const { code, stdout, stderr } = await runFailing(["--out", out], {
+      OMOPHUB_API_URL: sandbox.url,
+      OMOPHUB_API_KEY: key,
+    })
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/^Stopped after 0 of 3000 rows: AuthenticationError \w+: /m)
+    expect(stderr).toContain("hint: check OMOPHUB_API_KEY")
+    expect(stdout + stderr).not.toContain(key)
+    expect(stderr).not.toMatch(/^\s+at /m)
+  } finally {
+    await sandbox.close()
+  }
+})
+
+it("answers usage errors with the usage line and exit 2, before starting anything", async () => {
+  for (const args of [["--bogus"], ["--chunk", "-5"], ["--chunk=0"], ["--in", join(work, "missing.csv")]]) {
+    const { code, stderr } = await runFailing(args)
+    expect(code, args.join(" ")).toBe(2)
+    expect(stderr).toContain("usage: node src/main.ts [--in FILE]")
+    expect(stderr).not.toMatch(/^\s+at /m)
+  }
 })

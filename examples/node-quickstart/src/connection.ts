@@ -1,6 +1,7 @@
 /**
- * Where the example sends its requests: the real API when OMOPHUB_API_URL and OMOPHUB_API_KEY are
- * set, otherwise a local sandbox started here (built-in vocabulary, or `--vocab DIR` in Athena format).
+ * Where the example sends its requests: the server named by OMOPHUB_API_URL when it is set (the key
+ * from OMOPHUB_API_KEY, else the credentials file, else the OS keychain), otherwise a local sandbox
+ * started here (built-in vocabulary, or `--vocab DIR` in Athena format).
  */
 export interface Connection {
   readonly baseUrl: string | undefined
@@ -9,9 +10,9 @@ export interface Connection {
   readonly close: () => Promise<void>
 }
 
-export const connect = async (argv: ReadonlyArray<string>): Promise<Connection> => {
-  if (process.env.OMOPHUB_API_URL && process.env.OMOPHUB_API_KEY) {
-    // The client reads both variables itself.
+export const connect = async (vocab: string | undefined): Promise<Connection> => {
+  if (process.env.OMOPHUB_API_URL) {
+    // The client reads OMOPHUB_API_URL itself, and the key from its default credential chain.
     return {
       baseUrl: undefined,
       apiKey: undefined,
@@ -19,8 +20,6 @@ export const connect = async (argv: ReadonlyArray<string>): Promise<Connection> 
       close: async () => {},
     }
   }
-  const vocabFlag = argv.indexOf("--vocab")
-  const vocab = vocabFlag >= 0 ? argv[vocabFlag + 1] : undefined
   const { start } = await import("@omophub/sandbox")
   const sandbox = await start(vocab === undefined ? {} : { vocab })
   return {
