@@ -15,6 +15,12 @@ case "$task" in
     # windows) and two cores shared by every runtime at once would make those bounds meaningless.
     turbo run test --concurrency=1 --continue --log-order=grouped --output-logs=full "$@" || status=$?
     node scripts/test-summary.ts || status=1
+    # A deno command that fails to resolve a package "migrates" pnpm-workspace.yaml into the root
+    # package.json (Deno 2.9), which then hides the failure on the next run: treat it as one.
+    if grep -q '"workspaces"' package.json; then
+      echo "package.json gained a \"workspaces\" key: a deno command failed to resolve a package (see its output above)" >&2
+      status=1
+    fi
     exit "$status"
     ;;
   # `pnpm bench`: the SDK benchmarks (bench/), figures as ratios; extra flags go through (--smoke, --only ...).
