@@ -31,6 +31,8 @@ export interface FacetField {
   readonly ranks: Uint32Array
   /** Per code: zeros, for a count to use and zero again (requests run one at a time). */
   readonly scratch: Uint32Array
+  /** Per code: room for a list of codes (work space, like `scratch`). */
+  readonly order: Uint32Array
 }
 
 export interface FacetCodes {
@@ -66,6 +68,7 @@ const facetField = (concepts: ReadonlyArray<Concept>, fieldOf: (concept: Concept
     prefixes: values.map((value) => `{"value":${JSON.stringify(value)},"count":`),
     ranks,
     scratch: new Uint32Array(values.length),
+    order: new Uint32Array(values.length),
   }
 }
 
@@ -182,4 +185,69 @@ export const firstSorted = <T>(
     }
   }
   return heap.sort(compare)
+}
+
+/** Whether index `a` comes before index `b`: smaller key, then smaller id. */
+const precedes = (keys: Float64Array, ids: Float64Array, a: number, b: number): boolean => {
+  const keyA = keys[a]!
+  const keyB = keys[b]!
+  return keyA < keyB || (keyA === keyB && ids[a]! < ids[b]!)
+}
+
+/** Restores the max-heap (the root comes last in order) in `heap[0..size)` below `from`. */
+const siftDown = (heap: Int32Array, size: number, from: number, keys: Float64Array, ids: Float64Array) => {
+  let index = from
+  for (;;) {
+    const left = 2 * index + 1
+    if (left >= size) return
+    const right = left + 1
+    const later = right < size && precedes(keys, ids, heap[left]!, heap[right]!) ? right : left
+    if (!precedes(keys, ids, heap[index]!, heap[later]!)) return
+    const swap = heap[index]!
+    heap[index] = heap[later]!
+    heap[later] = swap
+    index = later
+  }
+}
+
+/**
+ * `firstSorted` for numbered items without allocating: the indices `0 .. count - 1` ordered by
+ * `keys[i]`, then `ids[i]` (both ascending; a total order when the ids are distinct). Writes the
+ * first `min(take, count)` of them, in order, to `out` and returns how many. Keeps the best ones
+ * in a bounded max-heap in `out`, then sorts the heap in place.
+ */
+export const firstIndicesInOrder = (
+  count: number,
+  take: number,
+  keys: Float64Array,
+  ids: Float64Array,
+  out: Int32Array,
+): number => {
+  const size = Math.min(take, count)
+  if (size <= 0) return 0
+  let filled = 0
+  for (let item = 0; item < count; item++) {
+    if (filled < size) {
+      let index = filled++
+      out[index] = item
+      while (index > 0) {
+        const parent = (index - 1) >> 1
+        if (!precedes(keys, ids, out[parent]!, out[index]!)) break
+        const swap = out[index]!
+        out[index] = out[parent]!
+        out[parent] = swap
+        index = parent
+      }
+    } else if (precedes(keys, ids, item, out[0]!)) {
+      out[0] = item
+      siftDown(out, size, 0, keys, ids)
+    }
+  }
+  for (let end = filled - 1; end > 0; end--) {
+    const swap = out[0]!
+    out[0] = out[end]!
+    out[end] = swap
+    siftDown(out, end, 0, keys, ids)
+  }
+  return filled
 }

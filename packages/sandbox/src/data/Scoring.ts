@@ -95,8 +95,19 @@ export const trigramSimilarity = (a: string, b: string): number => trigramDice(p
 /** How many query tokens are found in the text as whole tokens or token prefixes. */
 const coveredTokens = (queryTokens: ReadonlyArray<string>, text: PreparedText): number => {
   let found = 0
-  for (const token of queryTokens) {
-    if (text.tokenSet.has(token) || text.tokens.some((candidate) => candidate.startsWith(token))) found++
+  const tokens = text.tokens
+  for (let index = 0; index < queryTokens.length; index++) {
+    const token = queryTokens[index]!
+    if (text.tokenSet.has(token)) {
+      found++
+      continue
+    }
+    for (let at = 0; at < tokens.length; at++) {
+      if (tokens[at]!.startsWith(token)) {
+        found++
+        break
+      }
+    }
   }
   return found
 }
@@ -130,31 +141,44 @@ export interface LexicalMatch {
 
 const round = (score: number) => Math.round(score * 10000) / 10000
 
+/** Match type and text of the last match `lexicalScoreOf` reported (valid until its next call). */
+let lastMatchType: MatchType = "exact"
+let lastMatchedText = ""
+
 /**
- * Scores one concept for a basic search. `texts` are its lower-cased name then synonyms. Every
- * query token must appear somewhere for a match; `undefined` means no match.
+ * Scores one concept for a basic search, without building a match object: the score, or -1 for no
+ * match (the match type and text are then `lastMatchType` / `lastMatchedText`). `texts` are its
+ * lower-cased name then synonyms. Every query token must appear somewhere for a match.
  */
-export const lexicalScorePrepared = (
+export const lexicalScoreOf = (
   query: PreparedQuery,
   texts: ReadonlyArray<PreparedText>,
   code: string,
-  exactOnly = false,
-  /** `code.toLowerCase()`, when the caller has it already. */
-  lowerCode: string = code.toLowerCase(),
-): LexicalMatch | undefined => {
+  exactOnly: boolean,
+  /** `code.toLowerCase()`. */
+  lowerCode: string,
+): number => {
   const needle = query.needle
-  if (needle === "") return undefined
-  if (lowerCode === needle) return { score: 1, matchType: "code", matchedText: code }
-  // The best match so far: a later one replaces it only with a strictly higher score.
-  let best: LexicalMatch | undefined
+  if (needle === "") return -1
+  if (lowerCode === needle) {
+    lastMatchType = "code"
+    lastMatchedText = code
+    return 1
+  }
+  // The best match so far (scores are positive): a later one replaces it only with a strictly higher score.
+  let best = -1
+  let bestType: MatchType = "exact"
+  let bestText = ""
   const queryTokens = query.tokens
   for (let index = 0; index < texts.length; index++) {
     const prepared = texts[index]!
     const text = prepared.text
     // A synonym hit ranks just below the same hit on the preferred name.
     const weight = index === 0 ? 1 : 0.95
-    if (text === needle && (best === undefined || weight > best.score)) {
-      best = { score: weight, matchType: "exact", matchedText: text }
+    if (text === needle && weight > best) {
+      best = weight
+      bestType = "exact"
+      bestText = text
     }
     if (exactOnly) continue
     let score: number
@@ -171,12 +195,38 @@ export const lexicalScorePrepared = (
     } else {
       continue
     }
-    if (best === undefined || score > best.score) best = { score, matchType, matchedText: text }
+    if (score > best) {
+      best = score
+      bestType = matchType
+      bestText = text
+    }
   }
-  if (!exactOnly && best === undefined && lowerCode.startsWith(needle)) {
-    best = { score: 0.5, matchType: "code", matchedText: code }
+  if (!exactOnly && best === -1 && lowerCode.startsWith(needle)) {
+    best = 0.5
+    bestType = "code"
+    bestText = code
+  }
+  if (best !== -1) {
+    lastMatchType = bestType
+    lastMatchedText = bestText
   }
   return best
+}
+
+/**
+ * Scores one concept for a basic search. `texts` are its lower-cased name then synonyms. Every
+ * query token must appear somewhere for a match; `undefined` means no match.
+ */
+export const lexicalScorePrepared = (
+  query: PreparedQuery,
+  texts: ReadonlyArray<PreparedText>,
+  code: string,
+  exactOnly = false,
+  /** `code.toLowerCase()`, when the caller has it already. */
+  lowerCode: string = code.toLowerCase(),
+): LexicalMatch | undefined => {
+  const score = lexicalScoreOf(query, texts, code, exactOnly, lowerCode)
+  return score < 0 ? undefined : { score, matchType: lastMatchType, matchedText: lastMatchedText }
 }
 
 export const lexicalScore = (

@@ -11,6 +11,7 @@
 import type { Concept, VocabularyRelease } from "./Release.ts"
 import {
   type LexicalMatch,
+  lexicalScoreOf,
   lexicalScorePrepared,
   type PreparedQuery,
   type PreparedText,
@@ -30,6 +31,18 @@ export interface LexicalHit {
   readonly match: LexicalMatch
   /** The concept's position in `conceptList` (and `entries`). */
   readonly position: number
+}
+
+/** Per-concept work arrays for one search at a time (`SearchIndex.scratch`). */
+export interface SearchScratch {
+  readonly positions: Int32Array
+  readonly scores: Float64Array
+  /** Sort keys, per match. */
+  readonly keys: Float64Array
+  /** Concept ids, per match (ties of the sort key). */
+  readonly ids: Float64Array
+  /** Match indices in result order. */
+  readonly order: Int32Array
 }
 
 const GRAM = 3
@@ -68,21 +81,73 @@ export class SearchIndex {
    * when the query has no word of three or more characters to narrow by (then every concept can).
    */
   candidates(query: PreparedQuery): number[] | undefined {
-    const grams = new Set<string>()
-    for (const token of query.tokens) gramsOf(token, grams)
-    if (grams.size === 0) return undefined
+    // Every trigram of every word (a repeated one only intersects with the same list again, which
+    // changes nothing, so no set is needed), starting from the shortest list.
     const lists: Array<ReadonlyArray<number>> = []
-    for (const gram of grams) {
-      const list = this.#postings.get(gram)
-      if (list === undefined) return []
-      lists.push(list)
+    let shortest = 0
+    const tokens = query.tokens
+    for (let token = 0; token < tokens.length; token++) {
+      const word = tokens[token]!
+      for (let index = 0; index + GRAM <= word.length; index++) {
+        const list = this.#postings.get(word.slice(index, index + GRAM))
+        if (list === undefined) return []
+        if (lists.length > 0 && list.length < lists[shortest]!.length) shortest = lists.length
+        lists.push(list)
+      }
     }
-    lists.sort((a, b) => a.length - b.length)
-    const result = lists[0]!.slice()
-    for (let index = 1; index < lists.length && result.length > 0; index++) {
-      keepCommon(result, lists[index]!)
+    if (lists.length === 0) return undefined
+    const result = lists[shortest]!.slice()
+    for (let index = 0; index < lists.length && result.length > 0; index++) {
+      if (index !== shortest) keepCommon(result, lists[index]!)
     }
     return result
+  }
+
+  /**
+   * `lexicalSearch` without an object per match: writes the matches' positions and scores (concept
+   * id order) to the start of `positions` and `scores` and returns how many there are. The arrays
+   * need room for every concept (see `scratch`).
+   */
+  lexicalSearchInto(
+    query: PreparedQuery,
+    exactOnly: boolean,
+    accept: (concept: Concept) => boolean,
+    positions: Int32Array,
+    scores: Float64Array,
+  ): number {
+    const entries = this.entries
+    const candidates = this.candidates(query)
+    const total = candidates === undefined ? entries.length : candidates.length
+    let count = 0
+    for (let index = 0; index < total; index++) {
+      const position = candidates === undefined ? index : candidates[index]!
+      const entry = entries[position]!
+      if (!accept(entry.concept)) continue
+      const score = lexicalScoreOf(query, entry.texts, entry.concept.concept_code, exactOnly, entry.lowerCode)
+      if (score < 0) continue
+      positions[count] = position
+      scores[count] = score
+      count++
+    }
+    return count
+  }
+
+  #scratch: SearchScratch | undefined
+
+  /**
+   * Work arrays with a slot per concept, shared by the searches of this release: a search runs
+   * synchronously to its end (requests never interleave inside one), so one set is enough.
+   */
+  get scratch(): SearchScratch {
+    const size = this.entries.length
+    this.#scratch ??= {
+      positions: new Int32Array(size),
+      scores: new Float64Array(size),
+      keys: new Float64Array(size),
+      ids: new Float64Array(size),
+      order: new Int32Array(size),
+    }
+    return this.#scratch
   }
 
   /** Every concept passing `accept` that matches the query, in concept id order. */

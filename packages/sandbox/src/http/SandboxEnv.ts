@@ -16,6 +16,11 @@ export interface SandboxBindings {
    * these instead of the request's `Headers`; without them it keeps the `Headers`.
    */
   readonly rawHeaders?: ReadonlyArray<string>
+  /**
+   * The request target as received (Node's `url`: path and query string). The request log keeps
+   * this and the origin instead of the joined URL.
+   */
+  readonly target?: string
 }
 
 /**

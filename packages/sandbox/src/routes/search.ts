@@ -4,14 +4,17 @@
  * lexical stand-in (token overlap + trigram similarity in [0, 1]) for the real embedding search.
  */
 import type { Context, Hono } from "hono"
-import { conceptOrderOf, type FacetField, firstSorted } from "../data/ConceptOrder.ts"
+import { conceptOrderOf, type FacetField, firstIndicesInOrder, firstSorted } from "../data/ConceptOrder.ts"
 import type { Concept, VocabularyRelease } from "../data/Release.ts"
 import { prepareQuery, similarityScorePrepared, tokenJaccardPrepared } from "../data/Scoring.ts"
-import { type LexicalHit, searchIndexOf } from "../data/SearchIndex.ts"
+import { type LexicalHit, type SearchScratch, searchIndexOf } from "../data/SearchIndex.ts"
 import {
   addResponseHeader,
+  BodyPieces,
+  OK_JSON_OPEN,
   ok,
   okJsonPaged,
+  okJsonPieces,
   paginationJson,
   paginationMeta,
   validationError,
@@ -77,21 +80,108 @@ const rankedOrder = (
     sign * (ranks[a.position]! - ranks[b.position]!) || a.concept.concept_id - b.concept.concept_id
 }
 
-/** `b[1] - a[1] || compareText(a[0], b[0])` over the counts of one field, as JSON, most frequent first. */
-const facetJson = (field: FacetField, items: ReadonlyArray<Ranked>): string => {
+/**
+ * A basic or advanced search's matches, in the release's search scratch arrays (valid until the
+ * next search): for `i < count`, the concept at `positions[i]` matched with `scores[i]`, in
+ * concept id order.
+ */
+interface Matches {
+  readonly positions: Int32Array
+  readonly scores: Float64Array
+  readonly scratch: SearchScratch
+  readonly count: number
+}
+
+/** The matches of a basic (or, with `extra`, advanced) search scoring at least `minScore`. */
+const searchMatches = (
+  release: VocabularyRelease,
+  text: string,
+  filter: ConceptFilter,
+  exactOnly: boolean,
+  minScore: number,
+  extra?: (concept: Concept) => boolean,
+): Matches => {
+  const index = searchIndexOf(release)
+  const scratch = index.scratch
+  const { positions, scores } = scratch
+  let count = index.lexicalSearchInto(
+    prepareQuery(text),
+    exactOnly,
+    extra === undefined
+      ? (concept) => matchesFilter(concept, filter)
+      : (concept) => matchesFilter(concept, filter) && extra(concept),
+    positions,
+    scores,
+  )
+  // Lexical scores are positive, so a zero minimum keeps every match.
+  if (minScore > 0) {
+    let kept = 0
+    for (let at = 0; at < count; at++) {
+      if (scores[at]! >= minScore) {
+        positions[kept] = positions[at]!
+        scores[kept] = scores[at]!
+        kept++
+      }
+    }
+    count = kept
+  }
+  return { positions, scores, scratch, count }
+}
+
+/**
+ * The first `take` matches in `rankedOrder`'s order, as indices into `matches`, in
+ * `matches.scratch.order`; returns how many. Sorts by one numeric key per match and the concept id
+ * for ties: the same order, without an object or a comparator call per match.
+ */
+const firstInOrder = (
+  release: VocabularyRelease,
+  matches: Matches,
+  sortBy: SortField,
+  order: "asc" | "desc" | undefined,
+  take: number,
+): number => {
+  const { positions, scores, count, scratch } = matches
+  const { keys, ids } = scratch
+  const list = release.conceptList
+  if (sortBy === "relevance") {
+    const sign = order === "asc" ? 1 : -1
+    for (let at = 0; at < count; at++) {
+      const concept = list[positions[at]!]!
+      keys[at] = sign * (scores[at]! * 1000 - Math.min(999, concept.concept_name.length))
+      ids[at] = concept.concept_id
+    }
+  } else {
+    const sign = order === "desc" ? -1 : 1
+    const ranks = conceptOrderOf(release).rank(sortBy)
+    for (let at = 0; at < count; at++) {
+      const position = positions[at]!
+      keys[at] = sign * ranks[position]!
+      ids[at] = list[position]!.concept_id
+    }
+  }
+  return firstIndicesInOrder(count, take, keys, ids, scratch.order)
+}
+
+/**
+ * Pushes one facet as JSON onto `into`: the counts of one field over all matches, most frequent
+ * first, ties by `compareText` of the values (`b[1] - a[1] || compareText(a[0], b[0])`).
+ */
+const pushFacet = (into: BodyPieces, field: FacetField, matches: Matches): void => {
   const counts = field.scratch
   // Codes in first-seen order, as a Map's keys would be (the stable sort keeps ties in that order).
-  const seen: number[] = []
+  const seen = field.order
+  let distinct = 0
   const codes = field.codes
-  for (let index = 0; index < items.length; index++) {
-    const code = codes[items[index]!.position]!
+  const { positions, count: total } = matches
+  for (let index = 0; index < total; index++) {
+    const code = codes[positions[index]!]!
     const count = counts[code]!
-    if (count === 0) seen.push(code)
+    if (count === 0) seen[distinct++] = code
     counts[code] = count + 1
   }
   // A stable insertion sort: few distinct values.
   const ranks = field.ranks
-  for (let index = 1; index < seen.length; index++) {
+  for (let index = 1; index < distinct; index++) {
     const code = seen[index]!
     let at = index - 1
     while (at >= 0) {
@@ -102,19 +192,28 @@ const facetJson = (field: FacetField, items: ReadonlyArray<Ranked>): string => {
     }
     seen[at + 1] = code
   }
-  let json = "["
-  for (let index = 0; index < seen.length; index++) {
+  into.add("[")
+  for (let index = 0; index < distinct; index++) {
     const code = seen[index]!
-    json += `${index === 0 ? "" : ","}${field.prefixes[code]}${counts[code]}}`
+    into.add(index === 0 ? "" : ",")
+    into.add(field.prefixes[code]!)
+    into.add(String(counts[code]))
+    into.add("}")
     counts[code] = 0
   }
-  return `${json}]`
+  into.add("]")
 }
 
 /** Vocabulary, domain and concept class counts over all matches, most frequent first, as JSON. */
-const facetsJson = (release: VocabularyRelease, items: ReadonlyArray<Ranked>): string => {
+const pushFacets = (into: BodyPieces, release: VocabularyRelease, matches: Matches): void => {
   const codes = conceptOrderOf(release).facets
-  return `{"vocabularies":${facetJson(codes.vocabularies, items)},"domains":${facetJson(codes.domains, items)},"concept_classes":${facetJson(codes.classes, items)}}`
+  into.add('{"vocabularies":')
+  pushFacet(into, codes.vocabularies, matches)
+  into.add(',"domains":')
+  pushFacet(into, codes.domains, matches)
+  into.add(',"concept_classes":')
+  pushFacet(into, codes.classes, matches)
+  into.add("}")
 }
 
 /**
@@ -130,74 +229,109 @@ interface SearchPayload {
   readonly paginationJson: string
 }
 
+/** What follows the processing time in a search answer's `data`. */
+const SEARCH_TAIL = `,"query_enhanced":false}}`
+
 /**
- * `matches` are unordered; only the requested page is put in `order` (a partial selection, not a
- * sort of every match), the facets and totals count them all.
+ * Pushes a search answer's `data` JSON up to (and without) the `processing_time_ms` value onto
+ * `into`, and returns the pagination meta as JSON. Only the requested page is put in order (a
+ * partial selection, not a sort of every match), the facets and totals count them all.
  */
-const searchPayload = (
+const writeSearchHead = (
+  into: BodyPieces,
   release: VocabularyRelease,
   text: string,
-  matches: ReadonlyArray<Ranked>,
-  order: (a: Ranked, b: Ranked) => number,
+  matches: Matches,
+  sortBy: SortField,
+  sortOrder: "asc" | "desc" | undefined,
   pageRequest: PageRequest,
   includeSynonyms: boolean,
-): SearchPayload => {
+): string => {
+  const { positions, scores, count } = matches
   const start = (pageRequest.page - 1) * pageRequest.pageSize
-  const items = start >= matches.length ? [] : firstSorted(matches, order, start + pageRequest.pageSize)
-  const pagination = paginationMeta(pageRequest.page, pageRequest.pageSize, matches.length)
+  const taken =
+    start >= count ? 0 : firstInOrder(release, matches, sortBy, sortOrder, start + pageRequest.pageSize)
+  const order = matches.scratch.order
   const concepts = conceptOrderOf(release)
-  // Pieces joined once: `join` writes one flat string, where `+=` would leave a tree of pieces for
-  // the socket write to flatten.
-  const pieces: string[] = ['{"concepts":[']
-  for (let index = start; index < items.length; index++) {
-    const { concept, match, position } = items[index]!
+  into.add('{"concepts":[')
+  for (let index = start; index < taken; index++) {
+    const hit = order[index]!
+    const position = positions[hit]!
     // `JSON.stringify` of a finite number is its `String`, which is much cheaper.
-    const score = String(match.score)
+    const score = String(scores[hit]!)
     // The cached row is a JSON object without its closing brace; the extra fields go at its end.
-    pieces.push(
-      index === start ? "" : ",",
-      concepts.rowHead(position),
-      ',"score":',
-      score,
-      ',"relevance_score":',
-      score,
-      includeSynonyms ? `,"synonyms":${JSON.stringify(synonymsOf(release, concept.concept_id))}}` : "}",
+    into.add(index === start ? "" : ",")
+    into.add(concepts.rowHead(position))
+    into.add(',"score":')
+    into.add(score)
+    into.add(',"relevance_score":')
+    into.add(score)
+    into.add(
+      includeSynonyms
+        ? `,"synonyms":${JSON.stringify(synonymsOf(release, release.conceptList[position]!.concept_id))}}`
+        : "}",
     )
   }
   // The key order of `search_metadata`: query, total_results, processing_time_ms, query_enhanced.
-  pieces.push(
-    '],"facets":',
-    facetsJson(release, matches),
-    ',"search_metadata":{"query":',
-    JSON.stringify(text),
-    ',"total_results":',
-    String(matches.length),
-    ',"processing_time_ms":',
-  )
-  return {
-    head: pieces.join(""),
-    tail: `,"query_enhanced":false}}`,
-    paginationJson: paginationJson(pagination),
-  }
+  into.add('],"facets":')
+  pushFacets(into, release, matches)
+  into.add(',"search_metadata":{"query":')
+  into.add(JSON.stringify(text))
+  into.add(',"total_results":')
+  into.add(String(count))
+  into.add(',"processing_time_ms":')
+  return paginationJson(paginationMeta(pageRequest.page, pageRequest.pageSize, count))
 }
 
+/**
+ * A search response body, opened: room for the page's rows (seven pieces each) and the rest (the
+ * facets take four per distinct value; a page with many more grows the array once or twice).
+ */
+const bodyPieces = (matches: Matches, page: PageRequest): BodyPieces => {
+  const rows = Math.max(0, Math.min(page.pageSize, matches.count - (page.page - 1) * page.pageSize))
+  const pieces = new BodyPieces(7 * rows + 96)
+  pieces.add(OK_JSON_OPEN)
+  return pieces
+}
+
+const elapsedMs = (startedAt: number): string => String(Math.round(performance.now() - startedAt))
+
 const respondWithSearch = (c: Context<SandboxEnv>, payload: SearchPayload, startedAt: number) =>
-  okJsonPaged(
-    c,
-    `${payload.head}${Math.round(performance.now() - startedAt)}${payload.tail}`,
-    payload.paginationJson,
-  )
+  okJsonPaged(c, `${payload.head}${elapsedMs(startedAt)}${payload.tail}`, payload.paginationJson)
+
+/**
+ * Which query strings were seen lately, as 32-bit hashes in a direct-mapped table: no string, map
+ * entry or object is kept per request (a stream of never-repeated searches would otherwise keep
+ * one of each alive for a while). A slot remembers the last hash that fell into it; two strings
+ * with the same hash (rare) only make an answer cached one request early.
+ */
+class SeenQueries {
+  readonly #slots = new Int32Array(4096)
+
+  /** Whether `key` was seen since its slot was last taken by another; marks it as seen. */
+  seenBefore(key: string): boolean {
+    // FNV-1a over the UTF-16 code units; 0 marks an empty slot.
+    let hash = 0x811c9dc5
+    for (let index = 0; index < key.length; index++)
+      hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193)
+    hash |= 1
+    const slot = hash & (this.#slots.length - 1)
+    if (this.#slots[slot] === hash) return true
+    this.#slots[slot] = hash
+    return false
+  }
+}
 
 /**
  * Basic-search answers per release, keyed by the raw query string: the answer is a function of the
  * release and the query parameters alone, so an identical request reuses the work (only the
  * request id, timestamp and processing time are fresh). Failed requests are never stored. An answer
- * is stored the second time its query string is seen (`seen` remembers only the strings), so a
- * stream of never-repeated searches does not keep kilobytes per request alive for nothing.
+ * is stored the second time its query string is seen (`seen` remembers only hashes), so a stream
+ * of never-repeated searches does not keep kilobytes per request alive for nothing.
  */
 interface BasicSearchCache {
   readonly answers: LruCache<SearchPayload>
-  readonly seen: LruCache<true>
+  readonly seen: SeenQueries
 }
 
 const basicSearchCaches = new WeakMap<VocabularyRelease, BasicSearchCache>()
@@ -208,7 +342,7 @@ const basicSearchCache = (release: VocabularyRelease): BasicSearchCache => {
     cache = {
       // 256 answers, at most ~8 M characters in all (one page of 1000 rows is ~0.4 M).
       answers: new LruCache<SearchPayload>(256, 8_000_000),
-      seen: new LruCache<true>(1024, 1_000_000),
+      seen: new SeenQueries(),
     }
     basicSearchCaches.set(release, cache)
   }
@@ -244,20 +378,19 @@ const getSearchConcepts = (c: Context<SandboxEnv>) => {
   const sortBy = query.choice("sort_by", sortFields, "relevance")
   const sortOrder = query.optionalChoice("sort_order", ["asc", "desc"])
   const page = queryPage(query, { defaultSize: 20, maxSize: 1000 })
-  const hits = rankLexical(release, text, filter, exactMatch)
-  // Lexical scores are positive, so a zero minimum keeps every match.
-  const matches = minScore > 0 ? hits.filter((item) => item.match.score >= minScore) : hits
-  const payload = searchPayload(
-    release,
-    text,
-    matches,
-    rankedOrder(release, sortBy, sortOrder),
-    page,
-    includeSynonyms,
-  )
-  if (cache.seen.get(key) === undefined) cache.seen.set(key, true, key.length)
-  else cache.answers.set(key, payload, key.length + payload.head.length + payload.paginationJson.length)
-  return respondWithSearch(c, payload, startedAt)
+  const matches = searchMatches(release, text, filter, exactMatch, minScore)
+  // The whole response body is written as pieces and joined once, into one flat string: the
+  // socket write then copies it once more (after the status line), and nothing else does.
+  const pieces = bodyPieces(matches, page)
+  const pagination = writeSearchHead(pieces, release, text, matches, sortBy, sortOrder, page, includeSynonyms)
+  if (cache.seen.seenBefore(key)) {
+    const head = pieces.join(1)
+    const payload: SearchPayload = { head, tail: SEARCH_TAIL, paginationJson: pagination }
+    cache.answers.set(key, payload, key.length + head.length + pagination.length)
+  }
+  pieces.add(elapsedMs(startedAt))
+  pieces.add(SEARCH_TAIL)
+  return okJsonPieces(c, pieces, pagination)
 }
 
 interface RelationshipFilter {
@@ -305,14 +438,14 @@ const postSearchAdvanced = async (c: Context<SandboxEnv>) => {
   }))
   const page = bodyOrQueryPage(body, query, { defaultSize: 20, maxSize: 1000 })
   const release = c.get("release")
-  const matches = rankLexical(release, text, filter, false, (concept) =>
+  const matches = searchMatches(release, text, filter, false, 0, (concept) =>
     relationshipFilters.every((relationshipFilter) => hasRelationship(release, concept, relationshipFilter)),
   )
-  return respondWithSearch(
-    c,
-    searchPayload(release, text, matches, rankedOrder(release, "relevance", undefined), page, false),
-    startedAt,
-  )
+  const pieces = bodyPieces(matches, page)
+  const pagination = writeSearchHead(pieces, release, text, matches, "relevance", undefined, page, false)
+  pieces.add(elapsedMs(startedAt))
+  pieces.add(SEARCH_TAIL)
+  return okJsonPieces(c, pieces, pagination)
 }
 
 /** `GET /search/suggest`: `{ query, suggestions: [{ suggestion: Concept, ... }] }`, not paged. */

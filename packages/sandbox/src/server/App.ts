@@ -20,7 +20,7 @@ import type { FaultSpec } from "./Faults.ts"
 import { type ApiKeyRecord, DEFAULT_SANDBOX_KEY } from "./Keys.ts"
 import type { RateLimitOptions } from "./RateLimiter.ts"
 import { RELEASE_HEADERS, ReleaseRegistry } from "./Releases.ts"
-import { RequestRecord } from "./RequestLog.ts"
+import { nextRequestSequence, type RequestRecord, requestIdOf } from "./RequestLog.ts"
 
 /**
  * What `createApp` serves: the loaded releases, which keys it accepts, rate limits, and whether the
@@ -88,14 +88,6 @@ const ALLOWED_HEADERS = [
   "X-MCP-Tool",
 ]
 
-/**
- * Request ids: `req_` + 32 hex digits, a random per-process prefix plus a counter. Unique within the
- * process and practically across processes, without drawing randomness for every request.
- */
-const requestIdPrefix = `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`
-let requestCounter = 0
-const newRequestId = () => `${requestIdPrefix}${(requestCounter++).toString(16).padStart(12, "0")}`
-
 /** Collapses `//` so a client whose base URL ends in `/` still reaches `/v1/...`. */
 const normalisedPath = (request: Request): string => {
   const path = getPath(request)
@@ -158,7 +150,7 @@ const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
 }
 
 const renderFailure = (c: Context<SandboxEnv>, failure: ApiFailure): Response => {
-  const requestId = c.get("requestId") ?? newRequestId()
+  const requestId = c.get("requestId") ?? requestIdOf(nextRequestSequence())
   return respond(
     c,
     failure.status,
@@ -302,7 +294,8 @@ export const createApp = (config: AppConfig): SandboxApp => {
     (c: Context<SandboxEnv>, next?: Next): Response | Promise<Response> => {
       // A later handler of the same request (after a middleware someone added) runs as is.
       if (c.get("requestId") !== undefined) return runHandler(c, handler, next)
-      const requestId = newRequestId()
+      const sequence = nextRequestSequence()
+      const requestId = requestIdOf(sequence)
       c.set("requestId", requestId)
       c.set("responseHeaders", {
         "access-control-allow-origin": "*",
@@ -313,9 +306,9 @@ export const createApp = (config: AppConfig): SandboxApp => {
       // Control traffic is not logged: it is the test talking to the sandbox, not the client under test.
       if (controlEnabled && c.req.path.startsWith(CONTROL_PREFIX)) return serve(c, handler, next, undefined)
       if (method === "GET" || method === "HEAD") {
-        return serve(c, handler, next, recordRequest(c, requestId, ""))
+        return serve(c, handler, next, recordRequest(c, sequence, ""))
       }
-      return readBodyText(c).then((body) => serve(c, handler, next, recordRequest(c, requestId, body)))
+      return readBodyText(c).then((body) => serve(c, handler, next, recordRequest(c, sequence, body)))
     }
 
   /** Everything after the log record; synchronous unless the handler or a fault is not. */
@@ -418,11 +411,10 @@ export const createApp = (config: AppConfig): SandboxApp => {
     }
   }
 
-  const recordRequest = (c: Context<SandboxEnv>, requestId: string, body: string): RequestRecord => {
-    const headers = c.env?.rawHeaders ?? c.req.raw.headers
-    const record = new RequestRecord(requestId, c.req.method, c.req.url, headers, body, Date.now())
-    control.log.add(record)
-    return record
+  const recordRequest = (c: Context<SandboxEnv>, sequence: number, body: string): RequestRecord => {
+    const env = c.env
+    const headers = env?.rawHeaders ?? c.req.raw.headers
+    return control.log.record(sequence, c.req.method, c.req.url, env?.target, headers, body, Date.now())
   }
 
   /** Completes the log entry and gives responses not built by `respond` the shared headers. */

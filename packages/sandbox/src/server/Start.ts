@@ -142,7 +142,11 @@ const listenNode = async (fetch: Fetch, port: number, hostname: string): Promise
           // The raw socket lets fault injection drop connections for real.
           // `rawHeaders` lets the request log keep a few strings instead of the request.
           fetch: (request, env) =>
-            fetch(request, { socket: env.incoming.socket, rawHeaders: env.incoming.rawHeaders }),
+            fetch(request, {
+              socket: env.incoming.socket,
+              rawHeaders: env.incoming.rawHeaders,
+              target: env.incoming.url,
+            }),
           port,
           hostname,
         },
