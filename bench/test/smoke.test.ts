@@ -71,7 +71,6 @@ describe("pnpm bench --smoke", () => {
       numeric(`batch.${workload}.caller_429s`)
       numeric(`batch.${workload}.wall_vs_bound`)
     }
-    numeric("batch.map_codes_one_per_call.requests_per_call")
   })
 
   it("measures rate-limit adherence", () => {

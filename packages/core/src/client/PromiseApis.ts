@@ -179,7 +179,8 @@ export interface ConceptsApi extends PromiseMethods<Resources["concepts"]> {
  */
 export interface SearchApi extends PromiseMethods<Resources["search"]> {
   /**
-   * `GET /search/concepts`: full-text concept search (paged, up to 1000 per page).
+   * `GET /search/concepts`: full-text concept search (paged, up to 1000 per page) for a query of 1–500
+   * characters; a longer one is a `ValidationError`, nothing is sent.
    */
   basic(query: string, options?: Search.BasicSearchOptions & CallOptions): Promise<Search.SearchResult>
   /**
@@ -864,7 +865,8 @@ export interface ConceptsEffectApi extends EffectMethods<Resources["concepts"]> 
  */
 export interface SearchEffectApi extends EffectMethods<Resources["search"]> {
   /**
-   * `GET /search/concepts`: full-text concept search (paged, up to 1000 per page).
+   * `GET /search/concepts`: full-text concept search (paged, up to 1000 per page) for a query of 1–500
+   * characters; a longer one is a `ValidationError`, nothing is sent.
    */
   basic(
     query: string,
