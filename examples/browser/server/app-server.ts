@@ -48,10 +48,20 @@ const sendJson = (response: ServerResponse, status: number, body: unknown) => {
   response.end(JSON.stringify(body))
 }
 
-/** Only pages from this origin may ask for a token (browsers send Sec-Fetch-Site on every fetch). */
+/**
+ * Only pages from this origin may ask for a token: browsers send Sec-Fetch-Site on every fetch, and
+ * an Origin header (sent on every cross-origin POST) must name this server's own host.
+ */
 const isSameOrigin = (request: IncomingMessage) => {
   const site = request.headers["sec-fetch-site"]
-  return site === undefined || site === "same-origin"
+  if (site !== undefined && site !== "same-origin") return false
+  const origin = request.headers.origin
+  if (origin === undefined) return true
+  try {
+    return new URL(origin).host === request.headers.host
+  } catch {
+    return false
+  }
 }
 
 /** Answers `/config` and `/token`; returns false for every other path. */

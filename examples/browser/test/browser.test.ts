@@ -205,6 +205,16 @@ describe("production bundle against the sandbox", () => {
       headers: { "sec-fetch-site": "cross-site" },
     })
     expect(cross.status).toBe(403)
+    const foreignOrigin = await fetch(`${app.url}token`, {
+      method: "POST",
+      headers: { origin: "https://evil.example" },
+    })
+    expect(foreignOrigin.status).toBe(403)
+    const ownOrigin = await fetch(`${app.url}token`, {
+      method: "POST",
+      headers: { origin: new URL(app.url).origin },
+    })
+    expect(ownOrigin.status).toBe(200)
     expect((await fetch(`${app.url}token`)).status).toBe(405)
     const { token, expiresAt } = (await (await fetch(`${app.url}token`, { method: "POST" })).json()) as {
       token: string

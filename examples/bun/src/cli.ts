@@ -22,6 +22,7 @@ const hints: Record<string, string> = {
   CredentialsError: "set OMOPHUB_API_KEY, or store a key in the credentials file or OS keychain",
   ConnectionError: "check OMOPHUB_API_URL and that the server is reachable",
   TimeoutError: "check OMOPHUB_API_URL and that the server is reachable",
+  ConfigurationError: "check OMOPHUB_API_URL: a remote server needs https://",
   VocabularyLoadError: "--vocab takes a directory with the Athena vocabulary CSV files",
 }
 

@@ -13,8 +13,8 @@
  * 2 a usage error (flags, input file).
  */
 import { once } from "node:events"
-import { createWriteStream, readFileSync } from "node:fs"
-import { mkdir } from "node:fs/promises"
+import { createWriteStream, existsSync, readFileSync } from "node:fs"
+import { mkdir, rename } from "node:fs/promises"
 import { dirname, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { createClient } from "@omophub/node"
@@ -107,8 +107,11 @@ const client = createClient({
 })
 
 const outPath = resolve(args.out)
-await mkdir(dirname(outPath), { recursive: true })
-const out = createWriteStream(outPath)
+// Rows go to a .partial file that replaces the output only once every row is written, so a run
+// that stops early never clobbers an earlier complete result.
+const partialPath = `${outPath}.partial`
+if (!existsSync(dirname(outPath))) await mkdir(dirname(outPath), { recursive: true })
+const out = createWriteStream(partialPath)
 const write = async (text: string) => {
   if (!out.write(text)) await once(out, "drain")
 }
@@ -206,23 +209,29 @@ try {
   out.end()
   await once(out, "finish")
 }
+const complete = done === rows.length
+if (complete) await rename(partialPath, outPath)
+const shownPath = complete ? outPath : partialPath
 
 const seconds = (performance.now() - started) / 1000
 const written = [...counts.values()].reduce((sum, count) => sum + count, 0)
 console.log(
   `\nWrote ${written} of ${rows.length} rows (${lookups.size} distinct codes) in ${seconds.toFixed(1)} s ` +
-    `to ${relative(process.cwd(), outPath) || outPath}`,
+    `to ${relative(process.cwd(), shownPath) || shownPath}${complete ? "" : " (incomplete; the previous output is untouched)"}`,
 )
 for (const status of statuses) console.log(`  ${status.padEnd(17)} ${String(counts.get(status)).padStart(6)}`)
 
 const sandbox = connection.sandbox
+let answeredRequests = 0
 if (sandbox === undefined) {
+  answeredRequests = answered
   console.log(`HTTP requests: ${answered} answered, ${fetchCalls} attempts (counted by the client's fetch)`)
 } else {
   const log = sandbox.requests().filter((request) => request.path.startsWith("/v1"))
   // A `pass` fault is a real answer (used to space the other faults out).
   const faulted = log.filter((request) => request.fault !== undefined && request.fault !== "pass")
   const limited = log.filter((request) => request.fault !== "status" && request.status === 429)
+  answeredRequests = log.length - faulted.length - limited.length
   const faultList = faulted.map((request) =>
     request.fault === "status" ? String(request.status) : `${request.fault}`,
   )
@@ -232,7 +241,9 @@ if (sandbox === undefined) {
       `, ${faulted.length} faulted${faulted.length > 0 ? ` (${faultList.join(", ")})` : ""}`,
   )
 }
-if (answered > 0) console.log(`Rows per request: ${(written / answered).toFixed(0)}`)
+if (written > 0 && answeredRequests > 0) {
+  console.log(`Rows per answered request: ${(written / answeredRequests).toFixed(0)}`)
+}
 
 if (expectedErrors > 0) {
   console.log(

@@ -1,6 +1,6 @@
 /**
  * Progress output: a bar redrawn in place with the live rate-limit state on a terminal, plain lines
- * at every tenth of the input otherwise (logs, CI, pipes).
+ * at most once per tenth of the input otherwise (logs, CI, pipes; at chunk boundaries, so some tenths are skipped).
  */
 import type { RateLimitSnapshot } from "@omophub/node"
 

@@ -185,6 +185,7 @@ it("stops at once with exit 1 when the server is unreachable, before processing 
   const gone = await start({})
   await gone.close()
   const out = join(work, "unreachable.csv")
+  writeFileSync(out, "an earlier complete result\n")
   const { code, stdout, stderr } = await runFailing(["--out", out], {
     OMOPHUB_API_URL: gone.url,
     OMOPHUB_API_KEY: "oh_unreachable_0123456789",
@@ -192,7 +193,9 @@ it("stops at once with exit 1 when the server is unreachable, before processing 
   expect(code).toBe(1)
   expect(stderr).toMatch(/^Stopped after \d+ of 3000 rows: ConnectionError/m)
   expect(stderr).toContain("hint: check OMOPHUB_API_URL")
-  expect(readRows(out).length).toBeLessThan(3000)
+  // The rows so far stay in FILE.partial; FILE itself (an earlier result) is left as it was.
+  expect(readFileSync(out, "utf8")).toBe("an earlier complete result\n")
+  expect(readRows(`${out}.partial`).length).toBeLessThan(3000)
   expect(stdout).toMatch(/HTTP requests: 0 answered, \d+ attempts/)
   expect(stdout + stderr).not.toContain("oh_unreachable_0123456789")
 })
