@@ -288,54 +288,39 @@ export const bindPromise = <M extends Record<string, AnyMethod>>(
     bound[name] = (...args: ReadonlyArray<unknown>) =>
       run((effects) => (effects[name] as BoundMethod)(...args), signalOf(args))
     if (m.operation.pageItems === undefined) continue
-    const walk = (args: ReadonlyArray<unknown>) =>
-      async function* (): AsyncGenerator<{
-        readonly output: unknown
-        readonly items: ReadonlyArray<unknown>
-      }> {
-        const signal = signalOf(args)
-        const { pager } = await run(
-          (effects) => pagerFor(name, m, effects[name] as BoundMethod, args, false),
-          signal,
-        )
-        let state: PageState | undefined = pager.start
-        while (state !== undefined) {
-          const step: {
-            readonly output: unknown
-            readonly items: ReadonlyArray<unknown>
-            readonly next: PageState | undefined
-          } = await run(() => pager.step(state as PageState), signal)
-          yield step
-          state = step.next
+    // One page per call, from a pager made on the first call; `undefined` once the walk is over.
+    const pageSteps = (args: ReadonlyArray<unknown>) => {
+      const signal = signalOf(args)
+      let pager: Pager<unknown, unknown> | undefined
+      let state: PageState | undefined
+      return async () => {
+        if (pager === undefined) {
+          const walker = await run(
+            (effects) => pagerFor(name, m, effects[name] as BoundMethod, args, false),
+            signal,
+          )
+          pager = walker.pager
+          state = pager.start
         }
+        if (state === undefined) return undefined
+        const current: Pager<unknown, unknown> = pager
+        const at: PageState = state
+        const step = await run(() => current.step(at), signal)
+        state = step.next
+        return step
       }
+    }
     bound[`${name}Pages`] = (...args: ReadonlyArray<unknown>) => ({
       async *[Symbol.asyncIterator]() {
-        for await (const step of walk(args)()) yield step.output
+        const next = pageSteps(args)
+        for (let step = await next(); step !== undefined; step = await next()) yield step.output
       },
     })
     // Items straight from the page held (see `pageItemsIterator`), not through a second generator.
     bound[`${name}Iter`] = (...args: ReadonlyArray<unknown>) => ({
       [Symbol.asyncIterator]() {
-        const signal = signalOf(args)
-        let pager: Pager<unknown, unknown> | undefined
-        let state: PageState | undefined
-        return pageItemsIterator(async () => {
-          if (pager === undefined) {
-            const walker = await run(
-              (effects) => pagerFor(name, m, effects[name] as BoundMethod, args, false),
-              signal,
-            )
-            pager = walker.pager
-            state = pager.start
-          }
-          if (state === undefined) return undefined
-          const current: Pager<unknown, unknown> = pager
-          const at: PageState = state
-          const step = await run(() => current.step(at), signal)
-          state = step.next
-          return step.items
-        })
+        const next = pageSteps(args)
+        return pageItemsIterator(async () => (await next())?.items)
       },
     })
     bound[`${name}All`] = (...args: ReadonlyArray<unknown>) =>

@@ -54,3 +54,24 @@ export class LruCache<V> {
     return this.#entries.size
   }
 }
+
+/**
+ * Lists built on first request and kept per release (keyed by the object, so they go with it), in
+ * one `LruCache` per release; an entry's size is its length plus its key's.
+ */
+export const listMemoPerRelease = <V>(maxEntries: number, maxSize: number) => {
+  const caches = new WeakMap<object, LruCache<ReadonlyArray<V>>>()
+  return (release: object, key: string, build: () => ReadonlyArray<V>): ReadonlyArray<V> => {
+    let cache = caches.get(release)
+    if (cache === undefined) {
+      cache = new LruCache<ReadonlyArray<V>>(maxEntries, maxSize)
+      caches.set(release, cache)
+    }
+    let list = cache.get(key)
+    if (list === undefined) {
+      list = build()
+      cache.set(key, list, list.length + key.length)
+    }
+    return list
+  }
+}

@@ -1,8 +1,8 @@
 /** Domain endpoints (contract §4.4). */
 import type { Context, Hono } from "hono"
-import type { Concept, VocabularyRelease } from "../data/Release.ts"
+import type { Concept } from "../data/Release.ts"
 import { ok } from "../http/Envelope.ts"
-import { LruCache } from "../http/LruCache.ts"
+import { listMemoPerRelease } from "../http/LruCache.ts"
 import { QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { matchesFilter } from "./Filters.ts"
@@ -58,29 +58,15 @@ const getDomainConcepts = (c: Context<SandboxEnv>) => {
   const domainId = c.req.param("domainId") ?? ""
   // The filtered listing is built once per release, domain and filter; pages are slices.
   const key = `${domainId}\u0000${filter.vocabularyIds === undefined ? "*" : `=${filter.vocabularyIds.join("\u0001")}`}\u0000${filter.standardOnly}\u0000${filter.includeInvalid}`
-  const cache = listingCacheOf(release)
-  let concepts = cache.get(key)
-  if (concepts === undefined) {
-    concepts = (release.conceptsByDomain.get(domainId) ?? []).filter((concept) =>
-      matchesFilter(concept, filter),
-    )
-    cache.set(key, concepts, concepts.length + key.length)
-  }
+  const concepts = filteredListing(release, key, () =>
+    (release.conceptsByDomain.get(domainId) ?? []).filter((concept) => matchesFilter(concept, filter)),
+  )
   const { items, pagination } = paginate(concepts, page)
   return ok(c, { concepts: items.map(conceptBrief) }, pagination)
 }
 
 /** Filtered domain listings per release: at most 64 listings and 4 M concept references in all. */
-const listingCaches = new WeakMap<VocabularyRelease, LruCache<ReadonlyArray<Concept>>>()
-
-const listingCacheOf = (release: VocabularyRelease): LruCache<ReadonlyArray<Concept>> => {
-  let cache = listingCaches.get(release)
-  if (cache === undefined) {
-    cache = new LruCache<ReadonlyArray<Concept>>(64, 4_000_000)
-    listingCaches.set(release, cache)
-  }
-  return cache
-}
+const filteredListing = listMemoPerRelease<Concept>(64, 4_000_000)
 
 export const registerDomainRoutes = (v1: Hono<SandboxEnv>): void => {
   v1.get("/domains", getDomains)

@@ -5,7 +5,7 @@
 import type { Context, Hono } from "hono"
 import type { Concept, VocabularyRelease } from "../data/Release.ts"
 import { ok } from "../http/Envelope.ts"
-import { LruCache } from "../http/LruCache.ts"
+import { listMemoPerRelease } from "../http/LruCache.ts"
 import { conceptIdParam, QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { type ConceptFilter, matchesFilter } from "./Filters.ts"
@@ -122,27 +122,15 @@ const collect = (
     listKey(request.filter.domainIds),
     request.filter.includeInvalid === true,
   ].join("\u0000")
-  const cache = collectedCacheOf(release)
-  let nodes = cache.get(key)
-  if (nodes === undefined) {
-    nodes = reach(release, conceptId, direction, request.maxLevels, request.relationshipTypes).filter(
-      (node) => matchesFilter(node.concept, request.filter),
-    )
-    cache.set(key, nodes, nodes.length + key.length)
-  }
-  return nodes
+  return collected(release, key, () =>
+    reach(release, conceptId, direction, request.maxLevels, request.relationshipTypes).filter((node) =>
+      matchesFilter(node.concept, request.filter),
+    ),
+  )
 }
 
-const collectedCaches = new WeakMap<VocabularyRelease, LruCache<ReadonlyArray<Reached>>>()
-
-const collectedCacheOf = (release: VocabularyRelease): LruCache<ReadonlyArray<Reached>> => {
-  let cache = collectedCaches.get(release)
-  if (cache === undefined) {
-    cache = new LruCache<ReadonlyArray<Reached>>(128, 4_000_000)
-    collectedCaches.set(release, cache)
-  }
-  return cache
-}
+/** Reached, filtered nodes per release and request: at most 128 lists and 4 M references in all. */
+const collected = listMemoPerRelease<Reached>(128, 4_000_000)
 
 const summaryOf = (
   ancestors: ReadonlyArray<Reached>,

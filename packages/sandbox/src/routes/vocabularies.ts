@@ -5,7 +5,7 @@ import type { Concept, Vocabulary, VocabularyRelease } from "../data/Release.ts"
 import { prepareQuery } from "../data/Scoring.ts"
 import { type LexicalHit, searchIndexOf } from "../data/SearchIndex.ts"
 import { notFound, ok, paginationMeta } from "../http/Envelope.ts"
-import { LruCache } from "../http/LruCache.ts"
+import { listMemoPerRelease } from "../http/LruCache.ts"
 import { QueryParams, queryPage } from "../http/Params.ts"
 import type { SandboxEnv } from "../http/SandboxEnv.ts"
 import { matchesFilter } from "./Filters.ts"
@@ -165,18 +165,15 @@ const getVocabularyConcepts = (c: Context<SandboxEnv>) => {
   if (search === undefined || search.trim() === "") {
     // The whole listing is sorted once per release, vocabulary, filter and order; pages are slices.
     const key = `${vocabulary.vocabulary_id}\u0000${sortBy}\u0000${sortOrder}\u0000${standard}\u0000${includeInvalid}`
-    const cache = listingCacheOf(release)
-    let sorted = cache.get(key)
-    if (sorted === undefined) {
-      sorted = sortConcepts(
+    const sorted = sortedListing(release, key, () =>
+      sortConcepts(
         conceptsOf(release, vocabulary.vocabulary_id)
           .filter(accept)
           .map((concept) => ({ concept })),
         (item) => sortKeyOf(item.concept, sortBy),
         sortOrder,
-      ).map((item) => item.concept)
-      cache.set(key, sorted, sorted.length + key.length)
-    }
+      ).map((item) => item.concept),
+    )
     total = sorted.length
     items = sorted.slice(start, start + page.pageSize)
   } else {
@@ -222,16 +219,7 @@ const hitOrder = (
  * Sorted vocabulary listings per release (key: vocabulary, sort, order, filter), built on first
  * request; at most 64 listings and 4 M concept references in all.
  */
-const listingCaches = new WeakMap<VocabularyRelease, LruCache<ReadonlyArray<Concept>>>()
-
-const listingCacheOf = (release: VocabularyRelease): LruCache<ReadonlyArray<Concept>> => {
-  let cache = listingCaches.get(release)
-  if (cache === undefined) {
-    cache = new LruCache<ReadonlyArray<Concept>>(64, 4_000_000)
-    listingCaches.set(release, cache)
-  }
-  return cache
-}
+const sortedListing = listMemoPerRelease<Concept>(64, 4_000_000)
 
 export const registerVocabularyRoutes = (v1: Hono<SandboxEnv>): void => {
   v1.get("/vocabularies", getVocabularies)
